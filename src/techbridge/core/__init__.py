@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: domain errors, the home page, pagination and the base templates."""

@@ -1,0 +1,24 @@
+"""Turning Django's model validation into the domain's ``ValidationFailed``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from techbridge.core.errors import ValidationFailed
+
+
+def full_clean_or_raise(instance: models.Model, *, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            field, errors = next(iter(exc.message_dict.items()))
+            label = (
+                str(instance._meta.get_field(field).verbose_name)
+                if field != "__all__"
+                else ""
+            )
+            message = f"{label}: {errors[0]}" if label else errors[0]
+            raise ValidationFailed(message, field=field) from None
+        raise ValidationFailed(exc.messages[0]) from None

@@ -1,0 +1,1 @@
+"""The demo data set: a realistic Chinese programme built from structured vocabularies."""

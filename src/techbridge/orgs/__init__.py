@@ -1,0 +1,2 @@
+"""Organisations: enterprises, dispatching units (universities, institutes), science bureaus and
+technology-transfer agencies."""

@@ -1,0 +1,90 @@
+"""Code tables from national standards; loaded by a data migration, read-only afterwards."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CodeTable(models.Model):
+    code = models.CharField(_("code"), max_length=12, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(CodeTable):
+    """An administrative division from GB/T 2260: level 1 = province, 2 = prefecture-level city."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("Province")
+        CITY = 2, _("Prefecture-level city")
+
+    class Meta(CodeTable.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    @property
+    def province(self) -> Region:
+        return self if self.level == self.Level.PROVINCE or self.parent is None else self.parent
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+    @property
+    def full_name(self) -> str:
+        if self.level == self.Level.PROVINCE or self.parent is None:
+            return self.name
+        return f"{self.parent.name}{self.name}"
+
+
+class Industry(CodeTable):
+    """GB/T 4754-2017 national economy industry classification: level 1 = 门类, 2 = 大类."""
+
+    class Meta(CodeTable.Meta):
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Discipline(CodeTable):
+    """GB/T 13745-2009 classification and code of disciplines: level 1 = 一级学科."""
+
+    class Meta(CodeTable.Meta):
+        verbose_name = _("discipline")
+        verbose_name_plural = _("disciplines")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class TitleLevel(models.TextChoices):
+    """Professional title levels (专业技术职务等级)."""
+
+    SENIOR_FULL = "senior_full", _("Full senior (正高级)")
+    SENIOR_DEPUTY = "senior_deputy", _("Deputy senior (副高级)")
+    INTERMEDIATE = "intermediate", _("Intermediate (中级)")
+    JUNIOR = "junior", _("Junior (初级)")
+    NONE = "none", _("None")
+
+
+class Degree(models.TextChoices):
+    """Academic degrees (学位)."""
+
+    DOCTORATE = "doctorate", _("Doctorate")
+    MASTER = "master", _("Master")
+    BACHELOR = "bachelor", _("Bachelor")
+    OTHER = "other", _("Other")

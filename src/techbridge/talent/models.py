@@ -1,0 +1,124 @@
+"""Researcher profiles, achievements (papers, patents, projects, 科技成果) and teams."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from techbridge.refdata.models import Degree, TitleLevel
+
+
+class Researcher(models.Model):
+    class Availability(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        LIMITED = "limited", _("Limited")
+        UNAVAILABLE = "unavailable", _("Unavailable")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="researcher",
+    )
+    name = models.CharField(_("name"), max_length=50)
+    unit = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("unit"), on_delete=models.PROTECT,
+        related_name="researchers",
+    )
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=50, blank=True, help_text=_("e.g. 教授, 研究员"))
+    title_level = models.CharField(
+        _("title level"), max_length=20, choices=TitleLevel.choices, default=TitleLevel.NONE
+    )
+    degree = models.CharField(_("degree"), max_length=20, choices=Degree.choices, blank=True)
+    disciplines = models.ManyToManyField(
+        "refdata.Discipline", verbose_name=_("disciplines"), blank=True, related_name="researchers"
+    )
+    industries = models.ManyToManyField(
+        "refdata.Industry", verbose_name=_("industries served"), blank=True,
+        related_name="researchers",
+    )
+    keywords = models.JSONField(_("research keywords"), default=list, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    region = models.ForeignKey(
+        "refdata.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    availability = models.CharField(
+        _("availability"), max_length=20, choices=Availability.choices,
+        default=Availability.AVAILABLE, db_index=True,
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("enterprises served at once"), default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(20)],
+    )
+    has_integrity_record = models.BooleanField(
+        _("has a research-integrity record"), default=False,
+        help_text=_("Set when a research-misconduct record exists; such researchers are not eligible."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("researcher")
+        verbose_name_plural = _("researchers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Achievement(models.Model):
+    class Kind(models.TextChoices):
+        PAPER = "paper", _("Paper")
+        PATENT = "patent", _("Patent")
+        PROJECT = "project", _("Project")
+        RESULT = "result", _("Scientific achievement (科技成果)")
+        AWARD = "award", _("Award")
+
+    researcher = models.ForeignKey(
+        Researcher, verbose_name=_("researcher"), on_delete=models.CASCADE,
+        related_name="achievements",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    reference = models.CharField(
+        _("reference"), max_length=200, blank=True,
+        help_text=_("Journal, patent number or project number."),
+    )
+
+    class Meta:
+        ordering = ["-year", "id"]
+        verbose_name = _("achievement")
+        verbose_name_plural = _("achievements")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Team(models.Model):
+    """An innovation team (创新团队): researchers who serve enterprises together."""
+
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="teams"
+    )
+    leader = models.ForeignKey(
+        Researcher, verbose_name=_("leader"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="led_teams",
+    )
+    members = models.ManyToManyField(
+        Researcher, verbose_name=_("members"), blank=True, related_name="teams"
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,84 @@
+"""Reads of the talent pool.
+
+Every signed-in user may browse profiles (that is what a talent pool is for); contact details
+are shown only to the researcher, their unit, the administrators of their region and
+superusers. Units manage only their own researchers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from techbridge.accounts.models import Role
+from techbridge.accounts.permissions import administers_region
+from techbridge.search import services as search_services
+from techbridge.search.models import SearchTerm
+from techbridge.talent.models import Researcher, Team
+
+
+def researchers_visible_to(user: Any) -> QuerySet[Researcher]:
+    if not user.is_authenticated:
+        return Researcher.objects.none()
+    return Researcher.objects.select_related("unit", "region", "region__parent")
+
+
+def can_manage(user: Any, researcher: Researcher) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role == Role.UNIT:
+        return user.organisation_id == researcher.unit_id
+    if user.role == Role.RESEARCHER:
+        return researcher.user_id == user.pk
+    return False
+
+
+def can_see_contact(user: Any, researcher: Researcher) -> bool:
+    return can_manage(user, researcher) or (
+        user.is_authenticated
+        and user.role in (Role.CITY_BUREAU, Role.PROVINCE_ADMIN)
+        and administers_region(user, researcher.region_id)
+    )
+
+
+@dataclass(frozen=True)
+class ResearcherFilters:
+    q: str = ""
+    discipline: str = ""
+    industry: str = ""
+    region: str = ""
+    title_level: str = ""
+    availability: str = ""
+    unit: int | None = None
+
+
+def filter_researchers(user: Any, filters: ResearcherFilters) -> QuerySet[Researcher]:
+    qs = researchers_visible_to(user)
+    if filters.discipline:
+        qs = qs.filter(disciplines__code=filters.discipline)
+    if filters.industry:
+        qs = qs.filter(
+            Q(industries__code=filters.industry) | Q(industries__parent_id=filters.industry)
+        )
+    if filters.region:
+        prefix = filters.region[:2] if filters.region.endswith("0000") else filters.region[:4]
+        qs = qs.filter(region__code__startswith=prefix)
+    if filters.title_level:
+        qs = qs.filter(title_level=filters.title_level)
+    if filters.availability:
+        qs = qs.filter(availability=filters.availability)
+    if filters.unit:
+        qs = qs.filter(unit_id=filters.unit)
+    if filters.q:
+        qs = search_services.search(qs, kind=SearchTerm.Kind.RESEARCHER, text=filters.q)
+    return qs.distinct()
+
+
+def teams_visible_to(user: Any) -> QuerySet[Team]:
+    if not user.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.select_related("unit", "leader").prefetch_related("members")

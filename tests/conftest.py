@@ -1,0 +1,43 @@
+"""Shared fixtures: one user of every role, in one region, with the organisations they need."""
+
+from __future__ import annotations
+
+import pytest
+
+from techbridge.accounts.models import Role
+from tests import factories
+
+
+@pytest.fixture
+def enterprise(db):
+    return factories.EnterpriseFactory()
+
+
+@pytest.fixture
+def unit(db):
+    return factories.UnitFactory()
+
+
+@pytest.fixture
+def users(db, enterprise, unit):
+    """One user per role; ``other_enterprise`` belongs to a different enterprise."""
+    other = factories.EnterpriseFactory()
+    bureau = factories.BureauFactory()
+    province = factories.OrganisationFactory(
+        kind="province_bureau", name="山东省科学技术厅", region=factories.region("370000")
+    )
+    agency = factories.OrganisationFactory(kind="agency", name="青岛技术转移中心")
+    researcher_user = factories.UserFactory(role=Role.RESEARCHER, organisation=unit)
+    factories.ResearcherFactory(unit=unit, user=researcher_user)
+    return {
+        "enterprise": factories.UserFactory(role=Role.ENTERPRISE, organisation=enterprise),
+        "other_enterprise": factories.UserFactory(role=Role.ENTERPRISE, organisation=other),
+        "researcher": researcher_user,
+        "unit": factories.UserFactory(role=Role.UNIT, organisation=unit),
+        "city_bureau": factories.UserFactory(role=Role.CITY_BUREAU, organisation=bureau),
+        "province_admin": factories.UserFactory(
+            role=Role.PROVINCE_ADMIN, organisation=province, region=province.region
+        ),
+        "tech_manager": factories.UserFactory(role=Role.TECH_MANAGER, organisation=agency),
+        "auditor": factories.UserFactory(role=Role.AUDITOR, organisation=province),
+    }
