@@ -59,16 +59,12 @@ def tokenise(text: str) -> list[str]:
         if not piece or piece in STOP_WORDS:
             continue
         if _HAS_CJK.search(piece):
-            if len(piece) >= 2 or piece not in STOP_WORDS:
-                tokens.append(piece)
+            tokens.append(piece)
         else:
             tokens.extend(t for t in _LATIN.findall(piece) if t not in STOP_WORDS)
     return [t[:64] for t in tokens]
 
 
 def query_terms(text: str) -> list[str]:
-    """Distinct terms of a search box entry; single Chinese characters are dropped when longer
-    words exist, so 材料 does not match every text with 料."""
-    terms = list(dict.fromkeys(tokenise(text)))
-    longer = [t for t in terms if len(t) > 1]
-    return longer or terms
+    """Distinct terms of a search box entry, in order."""
+    return list(dict.fromkeys(tokenise(text)))
