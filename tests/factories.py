@@ -88,7 +88,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
 
     @factory.post_generation
-    def saved(obj, create, extracted, **kwargs):  # noqa: N805
+    def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -108,7 +108,7 @@ class ResearcherFactory(DjangoModelFactory):
     region = factory.LazyFunction(region)
 
     @factory.post_generation
-    def disciplines(obj, create, extracted, **kwargs):  # noqa: N805
+    def disciplines(obj, create, extracted, **kwargs):
         if create:
             obj.disciplines.set(extracted if extracted is not None else [discipline()])
 
@@ -153,7 +153,7 @@ class DemandFactory(DjangoModelFactory):
     confidentiality = Demand.Confidentiality.PUBLIC
 
     @factory.post_generation
-    def indexed(obj, create, extracted, **kwargs):  # noqa: N805
+    def indexed(obj, create, extracted, **kwargs):
         if create:
             from techbridge.demands.services import reindex
 

@@ -33,8 +33,9 @@ def build_app() -> typer.Typer:
     app.add_typer(refdata_commands.app, name="refdata", help="Reference code tables.")
     app.add_typer(search_commands.app, name="search", help="The full-text search index.")
 
-    @app.command("manage", context_settings={"allow_extra_args": True,
-                                             "ignore_unknown_options": True})
+    @app.command(
+        "manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+    )
     def manage(ctx: typer.Context) -> None:
         """Run a Django management command (migrate, runserver, createsuperuser …)."""
         from django.core.management import execute_from_command_line

@@ -19,7 +19,7 @@ env = environ.Env()
 if (PROJECT_DIR / ".env").exists():
     environ.Env.read_env(PROJECT_DIR / ".env", overwrite=False)
 
-DEV_SECRET_KEY = "django-insecure-techbridge-development-only"  # noqa: S105
+DEV_SECRET_KEY = "django-insecure-techbridge-development-only"
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:

@@ -14,11 +14,7 @@ def full_clean_or_raise(instance: models.Model, *, exclude: list[str] | None = N
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             field, errors = next(iter(exc.message_dict.items()))
-            label = (
-                str(instance._meta.get_field(field).verbose_name)
-                if field != "__all__"
-                else ""
-            )
+            label = str(instance._meta.get_field(field).verbose_name) if field != "__all__" else ""
             message = f"{label}: {errors[0]}" if label else errors[0]
             raise ValidationFailed(message, field=field) from None
         raise ValidationFailed(exc.messages[0]) from None

@@ -11,8 +11,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-PROTECTED_FIELDS = ("description", "expected_outcome", "keywords", "budget_min", "budget_max",
-                    "contact_name", "contact_phone")
+PROTECTED_FIELDS = (
+    "description",
+    "expected_outcome",
+    "keywords",
+    "budget_min",
+    "budget_max",
+    "contact_name",
+    "contact_phone",
+)
 
 
 class Demand(models.Model):
@@ -35,16 +42,22 @@ class Demand(models.Model):
         DISPATCH = "dispatch", _("Commissioner dispatch")
 
     enterprise = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+        "orgs.Organisation",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
         related_name="demands",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(
-        _("public summary"), max_length=500, blank=True,
+        _("public summary"),
+        max_length=500,
+        blank=True,
         help_text=_("Shown to everyone, whatever the confidentiality level."),
     )
     description = models.TextField(_("description"))
@@ -70,8 +83,11 @@ class Demand(models.Model):
         "refdata.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
     confidentiality = models.CharField(
-        _("confidentiality"), max_length=20, choices=Confidentiality.choices,
-        default=Confidentiality.PUBLIC, db_index=True,
+        _("confidentiality"),
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.PUBLIC,
+        db_index=True,
     )
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
@@ -79,8 +95,12 @@ class Demand(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("technology manager"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="managed_demands",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("technology manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_demands",
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -111,11 +131,15 @@ class DemandAccess(models.Model):
         Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="accesses"
     )
     researcher = models.ForeignKey(
-        "talent.Researcher", verbose_name=_("researcher"), on_delete=models.CASCADE,
+        "talent.Researcher",
+        verbose_name=_("researcher"),
+        on_delete=models.CASCADE,
         related_name="demand_accesses",
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     invited_at = models.DateTimeField(_("invited"), auto_now_add=True)

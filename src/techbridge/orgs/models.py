@@ -28,13 +28,20 @@ class Organisation(models.Model):
     )
     # Enterprise fields (empty for other kinds).
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True, db_index=True,
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        db_index=True,
         help_text=_("18 characters, GB 32100; the last one is a check character."),
     )
     registered_on = models.DateField(_("registration date"), null=True, blank=True)
     industry = models.ForeignKey(
-        "refdata.Industry", verbose_name=_("industry"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "refdata.Industry",
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
     is_high_tech = models.BooleanField(_("high-tech enterprise"), default=False)
@@ -46,7 +53,9 @@ class Organisation(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     authorised_managers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("authorised technology managers"), blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("authorised technology managers"),
+        blank=True,
         related_name="managed_enterprises",
         help_text=_("Technology managers allowed to act for this enterprise."),
     )
@@ -59,7 +68,8 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.UniqueConstraint(
-                fields=["credit_code"], condition=~models.Q(credit_code=""),
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
                 name="unique_credit_code",
             )
         ]

@@ -22,13 +22,17 @@ def validate_credit_code(value: str) -> str:
         ) from None
     except InvalidChecksum:
         raise ValidationFailed(
-            _("The check character (the 18th) of the unified social credit code is wrong: "
-              "the code has a typing error."),
+            _(
+                "The check character (the 18th) of the unified social credit code is wrong: "
+                "the code has a typing error."
+            ),
             field="credit_code",
         ) from None
     except (InvalidFormat, InvalidComponent):
         raise ValidationFailed(
-            _("The unified social credit code contains characters that are not allowed "
-              "(digits and capital letters other than I, O, Z, S, V)."),
+            _(
+                "The unified social credit code contains characters that are not allowed "
+                "(digits and capital letters other than I, O, Z, S, V)."
+            ),
             field="credit_code",
         ) from None

@@ -23,7 +23,8 @@ _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 STOP_WORDS = frozenset(
     """的 了 和 与 及 或 在 是 对 为 以 等 中 上 下 将 把 被 从 到 由 于 其 之 这 那 有 也 就 都 而
-    并 及其 以及 进行 通过 一个 一种 我们 我司 公司 企业 需要 需求 希望 能够 可以 相关 方面 问题 目前
+    并 及其 以及 进行 通过 一个 一种 我们 我司 公司 企业 需要 需求 希望 能够 可以
+    相关 方面 问题 目前
     技术 研究 开发 提供 具有 实现 提高 基于 用于 主要 采用 方法 要求 情况 工作 包括 如何 什么
     a an the of and or for to in on with by is are be as at from this that we our""".split()
 )

@@ -17,16 +17,24 @@ class Researcher(models.Model):
         UNAVAILABLE = "unavailable", _("Unavailable")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="researcher",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="researcher",
     )
     name = models.CharField(_("name"), max_length=50)
     unit = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("unit"), on_delete=models.PROTECT,
+        "orgs.Organisation",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
         related_name="researchers",
     )
     department = models.CharField(_("department"), max_length=100, blank=True)
-    title = models.CharField(_("title"), max_length=50, blank=True, help_text=_("e.g. 教授, 研究员"))
+    title = models.CharField(
+        _("title"), max_length=50, blank=True, help_text=_("e.g. 教授, 研究员")
+    )
     title_level = models.CharField(
         _("title level"), max_length=20, choices=TitleLevel.choices, default=TitleLevel.NONE
     )
@@ -35,7 +43,9 @@ class Researcher(models.Model):
         "refdata.Discipline", verbose_name=_("disciplines"), blank=True, related_name="researchers"
     )
     industries = models.ManyToManyField(
-        "refdata.Industry", verbose_name=_("industries served"), blank=True,
+        "refdata.Industry",
+        verbose_name=_("industries served"),
+        blank=True,
         related_name="researchers",
     )
     keywords = models.JSONField(_("research keywords"), default=list, blank=True)
@@ -44,16 +54,23 @@ class Researcher(models.Model):
         "refdata.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
     availability = models.CharField(
-        _("availability"), max_length=20, choices=Availability.choices,
-        default=Availability.AVAILABLE, db_index=True,
+        _("availability"),
+        max_length=20,
+        choices=Availability.choices,
+        default=Availability.AVAILABLE,
+        db_index=True,
     )
     capacity = models.PositiveSmallIntegerField(
-        _("enterprises served at once"), default=2,
+        _("enterprises served at once"),
+        default=2,
         validators=[MinValueValidator(0), MaxValueValidator(20)],
     )
     has_integrity_record = models.BooleanField(
-        _("has a research-integrity record"), default=False,
-        help_text=_("Set when a research-misconduct record exists; such researchers are not eligible."),
+        _("has a research-integrity record"),
+        default=False,
+        help_text=_(
+            "Set when a research-misconduct record exists; such researchers are not eligible."
+        ),
     )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -78,7 +95,9 @@ class Achievement(models.Model):
         AWARD = "award", _("Award")
 
     researcher = models.ForeignKey(
-        Researcher, verbose_name=_("researcher"), on_delete=models.CASCADE,
+        Researcher,
+        verbose_name=_("researcher"),
+        on_delete=models.CASCADE,
         related_name="achievements",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -86,7 +105,9 @@ class Achievement(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     abstract = models.TextField(_("abstract"), blank=True)
     reference = models.CharField(
-        _("reference"), max_length=200, blank=True,
+        _("reference"),
+        max_length=200,
+        blank=True,
         help_text=_("Journal, patent number or project number."),
     )
 
@@ -107,7 +128,11 @@ class Team(models.Model):
         "orgs.Organisation", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="teams"
     )
     leader = models.ForeignKey(
-        Researcher, verbose_name=_("leader"), null=True, blank=True, on_delete=models.SET_NULL,
+        Researcher,
+        verbose_name=_("leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="led_teams",
     )
     members = models.ManyToManyField(
