@@ -1,8 +1,14 @@
+"""Organisation pages."""
+
 from django.urls import path
 
-from techbridge.core.views import home
+from techbridge.orgs import views
 
 app_name = "orgs"
 urlpatterns = [
-    path("", home, name="list"),
+    path("", views.organisation_list, name="list"),
+    path("register/", views.enterprise_register, name="register"),
+    path("<int:pk>/", views.organisation_detail, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/managers/", views.authorise_manager, name="authorise"),
 ]
