@@ -14,6 +14,8 @@ from django.db.models import Q, QuerySet
 
 from techbridge.accounts.models import Role
 from techbridge.accounts.permissions import administers_region
+from techbridge.orgs.models import Organisation
+from techbridge.refdata.models import Discipline
 from techbridge.search import services as search_services
 from techbridge.search.models import SearchTerm
 from techbridge.talent.models import Researcher, Team
@@ -35,6 +37,39 @@ def can_manage(user: Any, researcher: Researcher) -> bool:
     if user.role == Role.RESEARCHER:
         return researcher.user_id == user.pk
     return False
+
+
+def can_record_integrity(user: Any, researcher: Researcher) -> bool:
+    """Research-integrity findings are recorded by the unit (or a superuser), never by the
+    researcher about themself."""
+    return can_manage(user, researcher) and (user.is_superuser or user.role == Role.UNIT)
+
+
+def manages_unit(user: Any, unit_id: int | None) -> bool:
+    """Whether ``user`` may add researchers and teams to the unit and link accounts there."""
+    if not user.is_authenticated or unit_id is None:
+        return False
+    return user.is_superuser or (user.role == Role.UNIT and user.organisation_id == unit_id)
+
+
+def units_managed_by(user: Any) -> QuerySet[Organisation]:
+    units = Organisation.objects.filter(kind=Organisation.Kind.UNIT)
+    if not user.is_authenticated:
+        return units.none()
+    if user.is_superuser:
+        return units
+    if user.role == Role.UNIT and user.organisation_id:
+        return units.filter(pk=user.organisation_id)
+    return units.none()
+
+
+def remaining_capacity(researcher: Researcher) -> int:
+    """How many more enterprises the researcher can take on.
+
+    No service engagements are recorded yet; when the dispatch workflow lands, its active
+    engagements are subtracted here, so every page shows the same figure.
+    """
+    return researcher.capacity
 
 
 def can_see_contact(user: Any, researcher: Researcher) -> bool:
@@ -76,6 +111,23 @@ def filter_researchers(user: Any, filters: ResearcherFilters) -> QuerySet[Resear
     if filters.q:
         qs = search_services.search(qs, kind=SearchTerm.Kind.RESEARCHER, text=filters.q)
     return qs.distinct()
+
+
+def can_manage_team(user: Any, team: Team) -> bool:
+    return manages_unit(user, team.unit_id)
+
+
+def team_expertise(team: Team) -> tuple[list[str], list[Discipline]]:
+    """The members' keywords (most shared first) and disciplines, for the team's profile."""
+    counts: dict[str, int] = {}
+    for member in team.members.all():
+        for keyword in member.keywords or []:
+            counts[keyword] = counts.get(keyword, 0) + 1
+    keywords = sorted(counts, key=lambda k: -counts[k])
+    disciplines = list(
+        Discipline.objects.filter(researchers__teams=team).distinct().order_by("code")
+    )
+    return keywords, disciplines
 
 
 def teams_visible_to(user: Any) -> QuerySet[Team]:

@@ -66,11 +66,27 @@ def _apply(researcher: Researcher, data: dict[str, Any]) -> dict[str, list[Any]]
             if field == "keywords":
                 value = clean_keywords(value)
             setattr(researcher, field, value)
-    return {f: list(data[f]) for f in RELATION_FIELDS if f in data}
+    return {f: _reference_rows(f, data[f]) for f in RELATION_FIELDS if f in data}
+
+
+def _reference_rows(field: str, values: Iterable[Any]) -> list[Any]:
+    """The disciplines or industries named by ``values`` (rows or codes); an unknown code is a
+    validation error rather than a database integrity error."""
+    model_field = Researcher._meta.get_field(field)
+    codes = list(dict.fromkeys(str(getattr(v, "pk", v)) for v in values))
+    rows = {row.pk: row for row in model_field.related_model.objects.filter(pk__in=codes)}
+    missing = [code for code in codes if code not in rows]
+    if missing:
+        raise ValidationFailed(
+            _("%(field)s: unknown codes %(codes)s")
+            % {"field": model_field.verbose_name, "codes": ", ".join(missing)},
+            field=field,
+        )
+    return [rows[code] for code in codes]
 
 
 def _can_add_to(actor: Any, unit: Organisation) -> bool:
-    return actor.is_superuser or (actor.role == Role.UNIT and actor.organisation_id == unit.pk)
+    return selectors.manages_unit(actor, unit.pk)
 
 
 def _save_achievements(researcher: Researcher, achievements: Iterable[dict[str, Any]]) -> None:
@@ -108,7 +124,7 @@ def update_researcher(*, actor: Any, researcher: Researcher, data: dict[str, Any
     researcher = Researcher.objects.select_for_update().get(pk=researcher.pk)
     if not selectors.can_manage(actor, researcher):
         raise PermissionRefused(_("You may not edit this profile."))
-    if "has_integrity_record" in data and not (actor.is_superuser or actor.role == Role.UNIT):
+    if "has_integrity_record" in data and not selectors.can_record_integrity(actor, researcher):
         raise PermissionRefused(_("Only the unit records research-integrity findings."))
     relations = _apply(researcher, dict(data))
     full_clean_or_raise(researcher, exclude=["user"])
@@ -150,6 +166,8 @@ def save_team(
 ) -> Team:
     if not _can_add_to(actor, unit):
         raise PermissionRefused(_("You may only manage teams of your own unit."))
+    if team is not None and team.unit_id != unit.pk:
+        raise PermissionRefused(_("You may only manage teams of your own unit."))
     if leader is not None and leader not in members:
         members = [leader, *members]
     team = team or Team(unit=unit)
@@ -158,3 +176,36 @@ def save_team(
     team.save()
     team.members.set(members)
     return team
+
+
+@transaction.atomic
+def link_account(*, actor: Any, researcher: Researcher, user: Any | None) -> Researcher:
+    """Link a researcher account of the unit to a profile so its owner can keep it up to date;
+    ``user=None`` removes the link."""
+    researcher = Researcher.objects.select_for_update().select_related("unit").get(pk=researcher.pk)
+    if not _can_add_to(actor, researcher.unit):
+        raise PermissionRefused(_("Only the researcher's unit may link an account to a profile."))
+    if user is not None:
+        if user.role != Role.RESEARCHER:
+            raise ValidationFailed(
+                _("Only a researcher account can be linked to a profile."), field="user"
+            )
+        if user.organisation_id != researcher.unit_id:
+            raise ValidationFailed(
+                _("The account belongs to another organisation than the researcher."),
+                field="user",
+            )
+        other = Researcher.objects.filter(user=user).exclude(pk=researcher.pk).first()
+        if other is not None:
+            raise ValidationFailed(
+                _("This account is already linked to the profile of %(name)s.")
+                % {"name": other.name},
+                field="user",
+            )
+    researcher.user = user
+    researcher.save(update_fields=["user", "updated_at"])
+    audit.record(
+        actor=actor, action=AuditEntry.Action.UPDATE, obj=researcher, summary=researcher.name,
+        detail={"account": user.pk if user is not None else None},
+    )
+    return researcher

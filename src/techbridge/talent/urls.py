@@ -1,11 +1,20 @@
+"""Pages of the talent pool: researchers, their achievements and teams."""
+
 from django.urls import path
 
-from techbridge.core.views import home
+from techbridge.talent import views
 
 app_name = "talent"
 urlpatterns = [
-    path("", home, name="list"),
-    path("detail/<int:pk>/", home, name="detail"),
-    path("edit/<int:pk>/", home, name="edit"),
-    path("teams/", home, name="teams"),
+    path("", views.researcher_list, name="list"),
+    path("create/", views.researcher_create, name="create"),
+    path("<int:pk>/", views.researcher_detail, name="detail"),
+    path("<int:pk>/edit/", views.researcher_edit, name="edit"),
+    path("<int:pk>/account/", views.link_account, name="link_account"),
+    path("<int:pk>/achievements/", views.achievement_add, name="achievement_add"),
+    path("achievements/<int:pk>/remove/", views.achievement_remove, name="achievement_remove"),
+    path("teams/", views.team_list, name="teams"),
+    path("teams/create/", views.team_create, name="team_create"),
+    path("teams/<int:pk>/", views.team_detail, name="team_detail"),
+    path("teams/<int:pk>/edit/", views.team_edit, name="team_edit"),
 ]
