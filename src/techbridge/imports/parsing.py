@@ -66,10 +66,9 @@ def suffix_of(file_name: str) -> str:
     return name[name.rfind(".") :] if "." in name else ""
 
 
-def read_table(*, file_name: str, content: bytes, max_rows: int = MAX_ROWS) -> Table:
-    """Read the first sheet of an .xlsx workbook or a .csv file (UTF-8 or GBK)."""
-    suffix = suffix_of(file_name)
-    if suffix not in SUPPORTED_SUFFIXES:
+def check_file(*, file_name: str, size: int) -> None:
+    """Refuse, before reading it, a file of the wrong type, an empty one or one too large."""
+    if suffix_of(file_name) not in SUPPORTED_SUFFIXES:
         raise ValidationFailed(
             _(
                 "Only .xlsx and .csv files can be imported; %(name)s is neither. "
@@ -77,18 +76,24 @@ def read_table(*, file_name: str, content: bytes, max_rows: int = MAX_ROWS) -> T
             )
             % {"name": file_name}
         )
-    if not content:
+    if size == 0:
         raise ValidationFailed(_("The file is empty."))
-    if len(content) > MAX_FILE_BYTES:
+    if size > MAX_FILE_BYTES:
         raise ValidationFailed(
             _(
                 "The file is %(size).1f MB; at most %(limit)d MB can be imported at once. "
                 "Split it into several files."
             )
-            % {"size": len(content) / 1024 / 1024, "limit": MAX_FILE_BYTES // 1024 // 1024}
+            % {"size": size / 1024 / 1024, "limit": MAX_FILE_BYTES // 1024 // 1024}
         )
-    records = _xlsx_records(content) if suffix == ".xlsx" else _csv_records(content)
-    return _table(records, max_rows=max_rows)
+
+
+def read_table(*, file_name: str, content: bytes, max_rows: int = MAX_ROWS) -> Table:
+    """Read the first sheet of an .xlsx workbook or a .csv file (UTF-8 or GBK)."""
+    check_file(file_name=file_name, size=len(content))
+    if suffix_of(file_name) == ".xlsx":
+        return _table(_xlsx_records(content), max_rows=max_rows)
+    return _table(_csv_records(content), max_rows=max_rows)
 
 
 def _table(records: Iterator[tuple[int, list[Any]]], *, max_rows: int) -> Table:

@@ -1,8 +1,12 @@
 from django.urls import path
 
-from techbridge.core.views import home
+from techbridge.imports import views
 
 app_name = "imports"
 urlpatterns = [
-    path("", home, name="home"),
+    path("", views.home, name="home"),
+    path("upload/<slug:kind>/", views.upload, name="upload"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/errors.xlsx", views.run_errors, name="run_errors"),
+    path("templates/<slug:kind>.<slug:file_format>", views.template, name="template"),
 ]

@@ -1,0 +1,110 @@
+"""Import pages: previous runs and upload forms, the result of a run, templates and reports.
+
+Thin: who may import what into which organisation is decided by ``imports.selectors`` and the
+domain services behind ``imports.services``; a refused import comes back as a form error.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from techbridge.core.errors import NotFound, PermissionRefused, ValidationFailed
+from techbridge.imports import selectors, services
+from techbridge.imports.forms import UploadForm
+from techbridge.imports.models import ImportRun
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_NAMES = {
+    ImportRun.Kind.RESEARCHERS: "科技人员导入模板",
+    ImportRun.Kind.DEMANDS: "技术需求导入模板",
+}
+
+
+def _require_kinds(request: HttpRequest) -> list[str]:
+    kinds = selectors.importable_kinds(request.user)
+    if not kinds:
+        raise PermissionRefused(_("Your role cannot import data."))
+    return kinds
+
+
+def _render_home(request: HttpRequest, forms: dict[str, UploadForm]) -> HttpResponse:
+    runs = selectors.runs_visible_to(request.user).filter(actor=request.user)[:20]
+    return render(request, "imports/home.html", {"forms": forms, "runs": runs})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    kinds = _require_kinds(request)
+    forms = {kind: UploadForm(kind=kind, user=request.user) for kind in kinds}
+    return _render_home(request, forms)
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, kind: str) -> HttpResponse:
+    kinds = _require_kinds(request)
+    if kind not in kinds:
+        raise PermissionRefused(_("Your role cannot import this kind of data."))
+    form = UploadForm(request.POST, request.FILES, kind=kind, user=request.user)
+    if form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        try:
+            run = services.run_import(
+                kind=kind,
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                file_name=upload_file.name,
+                content=upload_file.read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ValidationFailed as exc:
+            form.add_error("file", exc.message)
+        else:
+            url = reverse("imports:run", args=[run.pk])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    forms = {k: UploadForm(kind=k, user=request.user) for k in kinds}
+    forms[kind] = form
+    return _render_home(request, forms)
+
+
+def _visible_run(request: HttpRequest, pk: int) -> ImportRun:
+    return get_object_or_404(selectors.runs_visible_to(request.user), pk=pk)
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _visible_run(request, pk)
+    return render(request, "imports/run.html", {"run": run})
+
+
+@login_required
+def run_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _visible_run(request, pk)
+    response = HttpResponse(services.build_error_report(run=run), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.xlsx"'
+    return response
+
+
+@login_required
+def template(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
+    if kind not in ImportRun.Kind.values or file_format not in ("xlsx", "csv"):
+        raise NotFound(_("There is no such template."))
+    if not selectors.can_import(request.user, kind):
+        raise PermissionRefused(_("Your role cannot import this kind of data."))
+    organisation = (
+        selectors.import_targets(request.user, kind).filter(pk=request.user.organisation_id).first()
+    )
+    content = services.build_template(kind, file_format=file_format, organisation=organisation)
+    content_type = XLSX if file_format == "xlsx" else "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{TEMPLATE_NAMES[kind]}.{file_format}"
+    )
+    return response
