@@ -120,7 +120,7 @@ def create_token(request, payload: TokenIn):
     return Status(201, {**TokenOut.from_orm(token).model_dump(), "token": raw})
 
 
-@router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
+@router.delete("/tokens/{int:token_id}", response={204: None}, summary="Revoke an API token")
 def revoke_token(request, token_id: int):
     services.revoke_token(user=actor(request), token_id=token_id)
     return Status(204, None)

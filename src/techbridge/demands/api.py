@@ -216,7 +216,7 @@ def list_demands(request, filters: Query[DemandFilterQuery]):
     return paginated(qs, filters.page, build_page=build_page)
 
 
-@router.get("/demands/{demand_id}", response=DemandDetailOut, summary="One demand")
+@router.get("/demands/{int:demand_id}", response=DemandDetailOut, summary="One demand")
 def get_demand(request, demand_id: int):
     return _detail(request, _visible(actor(request), demand_id), record_view=True)
 
@@ -239,7 +239,7 @@ def create_demand(request, payload: DemandIn):
     return Status(201, _reloaded(request, demand))
 
 
-@router.patch("/demands/{demand_id}", response=DemandDetailOut, summary="Edit a demand")
+@router.patch("/demands/{int:demand_id}", response=DemandDetailOut, summary="Edit a demand")
 def update_demand(request, demand_id: int, payload: DemandPatch):
     user = actor(request)
     demand = services.update_demand(
@@ -252,7 +252,7 @@ def update_demand(request, demand_id: int, payload: DemandPatch):
 
 
 @router.post(
-    "/demands/{demand_id}/publish", response=DemandDetailOut, summary="Publish a draft demand"
+    "/demands/{int:demand_id}/publish", response=DemandDetailOut, summary="Publish a draft demand"
 )
 def publish_demand(request, demand_id: int):
     user = actor(request)
@@ -262,7 +262,7 @@ def publish_demand(request, demand_id: int):
     return _reloaded(request, demand)
 
 
-@router.post("/demands/{demand_id}/close", response=DemandDetailOut, summary="Close a demand")
+@router.post("/demands/{int:demand_id}/close", response=DemandDetailOut, summary="Close a demand")
 def close_demand(request, demand_id: int, payload: CloseIn | None = None):
     user = actor(request)
     demand = services.close_demand(
@@ -275,7 +275,7 @@ def close_demand(request, demand_id: int, payload: CloseIn | None = None):
 
 
 @router.post(
-    "/demands/{demand_id}/invitations",
+    "/demands/{int:demand_id}/invitations",
     response={201: AccessOut},
     summary="Invite a researcher to see an invited demand's details",
 )
@@ -289,7 +289,7 @@ def invite_researcher(request, demand_id: int, payload: InvitationIn):
 
 
 @router.post(
-    "/demands/{demand_id}/accept-terms",
+    "/demands/{int:demand_id}/accept-terms",
     response=AccessOut,
     summary="Accept the non-disclosure terms of an invitation",
 )

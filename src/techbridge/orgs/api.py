@@ -159,7 +159,7 @@ def list_organisations(request, filters: Query[OrganisationFilters]):
 
 
 @router.get(
-    "/organisations/{organisation_id}", response=OrganisationOut, summary="One organisation"
+    "/organisations/{int:organisation_id}", response=OrganisationOut, summary="One organisation"
 )
 def get_organisation(request, organisation_id: int):
     user = actor(request)
@@ -176,7 +176,7 @@ def register_enterprise(request, payload: EnterpriseIn):
 
 
 @router.patch(
-    "/organisations/{organisation_id}", response=OrganisationOut, summary="Edit an enterprise"
+    "/organisations/{int:organisation_id}", response=OrganisationOut, summary="Edit an enterprise"
 )
 def update_enterprise(request, organisation_id: int, payload: EnterprisePatch):
     user = actor(request)

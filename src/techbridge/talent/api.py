@@ -205,7 +205,7 @@ def list_researchers(request, filters: Query[ResearcherFilterQuery]):
 
 
 @router.get(
-    "/researchers/{researcher_id}",
+    "/researchers/{int:researcher_id}",
     response=ResearcherOut,
     summary="One researcher with achievements",
 )
@@ -231,7 +231,7 @@ def create_researcher(request, payload: ResearcherIn):
 
 
 @router.patch(
-    "/researchers/{researcher_id}", response=ResearcherOut, summary="Edit a researcher profile"
+    "/researchers/{int:researcher_id}", response=ResearcherOut, summary="Edit a researcher profile"
 )
 def update_researcher(request, researcher_id: int, payload: ResearcherPatch):
     """``achievements`` are added to the profile's existing ones."""
@@ -247,7 +247,7 @@ def list_teams(request, page: int = 1):
     return paginated(selectors.teams_visible_to(actor(request)), page)
 
 
-@router.get("/teams/{team_id}", response=TeamOut, summary="One innovation team")
+@router.get("/teams/{int:team_id}", response=TeamOut, summary="One innovation team")
 def get_team(request, team_id: int):
     team = selectors.teams_visible_to(actor(request)).filter(pk=team_id).first()
     if team is None:
