@@ -3,7 +3,9 @@
 ``choices_for(kind)`` builds (code, label) pairs for a ``<select>``, grouped into ``<optgroup>``
 where the standard has a grouping (cities by province, divisions by section, disciplines by
 门类). The tables change only through the loader, so the choices are cached per process; the
-loader and any save or delete of a row clear the cache.
+loader and any save or delete of a row clear the cache of the process that made the change;
+other server processes pick the change up when they restart, which a deploy that runs the
+loader (``migrate`` or ``techbridge refdata load``) does anyway.
 """
 
 from __future__ import annotations
