@@ -40,7 +40,10 @@ class Region(CodeTable):
 
     @property
     def province(self) -> Region:
-        return self if self.level == self.Level.PROVINCE or self.parent is None else self.parent
+        parent = self.parent
+        if self.level == self.Level.PROVINCE or not isinstance(parent, Region):
+            return self
+        return parent
 
     @property
     def province_code(self) -> str:
@@ -48,9 +51,11 @@ class Region(CodeTable):
 
     @property
     def full_name(self) -> str:
-        if self.level == self.Level.PROVINCE or self.parent is None:
+        parent = self.parent
+        # A municipality's city-level row carries the municipality's own name (北京市).
+        if self.level == self.Level.PROVINCE or parent is None or parent.name == self.name:
             return self.name
-        return f"{self.parent.name}{self.name}"
+        return f"{parent.name}{self.name}"
 
 
 class Industry(CodeTable):
