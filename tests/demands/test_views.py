@@ -396,3 +396,24 @@ def test_owner_finds_and_invites_researcher(client, users, enterprise):
     response = client.post(f"/demands/{demand.pk}/invite/", {"researcher": "abc"}, follow=True)
     assert response.status_code == 200
     assert demand.accesses.count() == 1
+
+
+@pytest.mark.django_db
+def test_enterprise_user_without_enterprise_is_sent_to_registration(client):
+    newcomer = factories.UserFactory(organisation=None)
+    login(client, newcomer)
+    response = client.get("/demands/new/")
+    assert response.status_code == 302
+    assert response["Location"] == "/orgs/register/"
+
+
+@pytest.mark.django_db
+def test_opening_the_edit_form_of_a_protected_demand_is_audited(client, users, enterprise):
+    demand = factories.DemandFactory(
+        enterprise=enterprise, confidentiality=Demand.Confidentiality.CONFIDENTIAL
+    )
+    login(client, users["enterprise"])
+    client.get(f"/demands/{demand.pk}/edit/")
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.VIEW_PROTECTED)
+    assert entry.object_id == str(demand.pk)
+    assert entry.actor == users["enterprise"]

@@ -141,6 +141,9 @@ def _publishing(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def demand_create(request: HttpRequest) -> HttpResponse:
     enterprises = _enterprises_for_new_demand(request.user)
+    if not enterprises and request.user.role == Role.ENTERPRISE:
+        messages.info(request, _("Register your enterprise first; then you can publish demands."))
+        return redirect("orgs:register")
     if not enterprises:
         raise PermissionRefused(
             _("Only an enterprise, or a technology manager it authorised, publishes demands.")
@@ -187,6 +190,11 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_edit(request.user, demand):
         raise PermissionRefused(_("You may not edit this demand."))
     form = DemandForm(request.POST or None, initial=DemandForm.initial_from(demand))
+    if request.method == "GET":
+        # The form shows the protected fields, so opening it is a view of them.
+        services.record_detail_view(
+            user=request.user, demand=demand, channel="web", ip_address=client_ip(request)
+        )
     if request.method == "POST" and form.is_valid():
         publishing = _publishing(request) and demand.status == Demand.Status.DRAFT
         try:
