@@ -220,3 +220,21 @@ def test_template_download(client, users, refdata, file_format, content_type):
     assert response["Content-Type"].startswith(content_type)
     assert "attachment" in response["Content-Disposition"]
     assert client.get(reverse("imports:template", args=["demands", "pdf"])).status_code == 404
+
+
+def test_progress_of_an_upload_can_be_polled(client, users, refdata):
+    client.force_login(users["unit"])
+    token = "ab" * 16
+    upload(
+        client,
+        "researchers",
+        researchers_file(),
+        organisation=users["unit"].organisation_id,
+        progress_token=token,
+    )
+    response = client.get(reverse("imports:progress"), {"token": token})
+    assert response.status_code == 200
+    assert "3 of 3 rows" in response.text
+    client.force_login(users["enterprise"])  # another user cannot read it
+    response = client.get(reverse("imports:progress"), {"token": token})
+    assert "3 of 3" not in response.text

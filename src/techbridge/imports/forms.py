@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -28,9 +29,14 @@ class UploadForm(forms.Form):
     )
     organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
     dry_run = forms.BooleanField(label=_("Dry run: check every row, save nothing"), required=False)
+    # Names the progress of this upload, which the page polls while the import runs.
+    progress_token = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput()
+    )
 
     def __init__(self, *args: Any, kind: str, user: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", kind)
+        kwargs.setdefault("initial", {"progress_token": uuid.uuid4().hex})
         super().__init__(*args, **kwargs)
         self.kind = kind
         targets = selectors.import_targets(user, kind)

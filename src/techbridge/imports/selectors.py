@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from techbridge.accounts.models import Role
+from techbridge.core.errors import NotFound
 from techbridge.imports.models import ImportRun
 from techbridge.orgs.models import Organisation
 
@@ -55,3 +58,19 @@ def runs_visible_to(user: Any) -> QuerySet[ImportRun]:
         return ImportRun.objects.none()
     runs = ImportRun.objects.select_related("actor", "organisation")
     return runs if user.is_superuser else runs.filter(actor=user)
+
+
+def organisation_by_id(pk: int) -> Organisation:
+    """The organisation named on the command line; ``NotFound`` if there is none."""
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None:
+        raise NotFound(_("There is no organisation with id %(id)s.") % {"id": pk})
+    return organisation
+
+
+def active_user(username: str) -> Any:
+    """The account a command-line import acts as; it must exist and be active."""
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise NotFound(_("There is no active user named %(name)s.") % {"name": username})
+    return user

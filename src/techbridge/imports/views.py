@@ -7,6 +7,7 @@ domain services behind ``imports.services``; a refused import comes back as a fo
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,6 +56,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES, kind=kind, user=request.user)
     if form.is_valid():
         upload_file = form.cleaned_data["file"]
+        token = form.cleaned_data["progress_token"]
         try:
             run = services.run_import(
                 kind=kind,
@@ -63,6 +65,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
                 file_name=upload_file.name,
                 content=upload_file.read(),
                 dry_run=form.cleaned_data["dry_run"],
+                progress=_progress_reporter(request, token) if token else None,
             )
         except ValidationFailed as exc:
             form.add_error("file", exc.message)
@@ -72,6 +75,29 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     forms = {k: UploadForm(kind=k, user=request.user) for k in kinds}
     forms[kind] = form
     return _render_home(request, forms)
+
+
+def _progress_key(request: HttpRequest, token: str) -> str:
+    return f"imports:progress:{request.user.pk}:{token}"
+
+
+def _progress_reporter(request: HttpRequest, token: str) -> services.Progress:
+    """Publish (rows done, rows in all) for the page's progress poll, every 20 rows."""
+    key = _progress_key(request, token)
+
+    def report(done: int, total: int) -> None:
+        if done % 20 == 0 or done == total:
+            cache.set(key, (done, total), timeout=600)
+
+    return report
+
+
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    """The progress line polled while an upload runs (a local cache: one server process)."""
+    token = request.GET.get("token", "")
+    done_total = cache.get(_progress_key(request, token)) if len(token) == 32 else None
+    return render(request, "imports/_progress.html", {"progress": done_total})
 
 
 def _visible_run(request: HttpRequest, pk: int) -> ImportRun:
