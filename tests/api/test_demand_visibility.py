@@ -8,9 +8,12 @@ not authorised by the enterprise and the researcher has no invitation.
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from techbridge.audit.models import AuditEntry
 from techbridge.demands.models import PROTECTED_FIELDS
+from tests import factories
 from tests.api.conftest import LEVELS, STATUSES
 
 # One row per role: for each demand, D = listed with its protected details, V = listed with
@@ -157,3 +160,18 @@ def test_accepting_terms_without_invitation_is_refused(users, demand_grid, api_c
     response = api_client(users["researcher"]).post(f"/api/demands/{demand.pk}/accept-terms")
     assert response.status_code == 403
     assert response.json()["detail"]
+
+
+def test_list_query_count_does_not_grow_with_the_page(users, enterprise, api_client):
+    client = api_client(users["researcher"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/demands").status_code == 200
+        return len(captured)
+
+    factories.DemandFactory(enterprise=enterprise, confidentiality="confidential")
+    few = queries()
+    for level in ("public", "invited", "confidential") * 3:
+        factories.DemandFactory(enterprise=enterprise, confidentiality=level)
+    assert queries() == few
