@@ -15,58 +15,27 @@ from django.utils.translation import gettext_lazy as _
 
 from techbridge.accounts.models import Role, User
 from techbridge.core.errors import TechBridgeError
+from techbridge.orgs.forms import (
+    CodeChoiceField,
+    CodeMultipleChoiceField,
+    discipline_choices,
+    industry_choices,
+    region_choices,
+    with_blank,
+)
 from techbridge.orgs.models import Organisation
 from techbridge.refdata.models import Discipline, Industry, Region, TitleLevel
 from techbridge.talent.models import Achievement, Researcher
 from techbridge.talent.selectors import ResearcherFilters
 
-ANY = [("", _("Any"))]
+ANY_LABEL = _("Any")
+ANY = [("", ANY_LABEL)]
 
 
 def apply_error(form: forms.Form, error: TechBridgeError) -> None:
     """Show a service error on the field it concerns, or above the form."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
-
-
-class RegionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Region) -> str:
-        return obj.full_name
-
-
-def _region_queryset() -> QuerySet[Region]:
-    return Region.objects.select_related("parent").order_by("code")
-
-
-def _grouped(rows: list[Any], *, whole_label: str) -> list[tuple[str, Any]]:
-    """Choices grouped under their level-1 parent; the parent itself stands for the whole group."""
-    children: dict[str | None, list[Any]] = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row)
-    choices: list[tuple[str, Any]] = list(ANY)
-    for top in children.get(None, []):
-        group = [(top.code, whole_label % {"name": top.name})]
-        group += [(child.code, child.name) for child in children.get(top.code, [])]
-        choices.append((top.name, group))
-    return choices
-
-
-def region_choices() -> list[tuple[str, Any]]:
-    return _grouped(
-        list(Region.objects.filter(level__lte=2).order_by("code")),
-        whole_label=_("%(name)s (whole province)"),
-    )
-
-
-def industry_choices() -> list[tuple[str, Any]]:
-    return _grouped(
-        list(Industry.objects.filter(level__lte=2).order_by("code")),
-        whole_label=_("%(name)s (whole section)"),
-    )
-
-
-def discipline_choices() -> list[tuple[str, Any]]:
-    return ANY + [(d.code, str(d)) for d in Discipline.objects.filter(level=1).order_by("code")]
 
 
 def unit_choices() -> list[tuple[str, Any]]:
@@ -77,7 +46,9 @@ def unit_choices() -> list[tuple[str, Any]]:
 class ResearcherFilterForm(forms.Form):
     """The search box and filters above the researcher list (a GET form)."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=200, widget=forms.SearchInput()
+    )
     discipline = forms.ChoiceField(label=_("Discipline"), required=False)
     industry = forms.ChoiceField(label=_("Industry"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
@@ -94,11 +65,15 @@ class ResearcherFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(
-            {"placeholder": _("Name, keyword, paper or patent title"), "type": "search"}
+            {"placeholder": _("Name, keyword, paper or patent title")}
         )
-        self.fields["discipline"].choices = discipline_choices()
-        self.fields["industry"].choices = industry_choices()
-        self.fields["region"].choices = region_choices()
+        self.fields["discipline"].choices = with_blank(discipline_choices(), ANY_LABEL)
+        self.fields["industry"].choices = with_blank(
+            industry_choices(sections_selectable=True), ANY_LABEL
+        )
+        self.fields["region"].choices = with_blank(
+            region_choices(provinces_selectable=True), ANY_LABEL
+        )
         self.fields["unit"].choices = unit_choices()
 
     def filters(self) -> ResearcherFilters:
@@ -131,19 +106,19 @@ class ResearcherForm(forms.Form):
     title = _model_field("title")
     title_level = _model_field("title_level")
     degree = _model_field("degree")
-    disciplines = forms.ModelMultipleChoiceField(
+    disciplines = CodeMultipleChoiceField(
+        model=Discipline,
         label=_("Disciplines"),
         required=False,
-        queryset=Discipline.objects.order_by("code"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("GB/T 13745 first-level disciplines; hold Ctrl to choose several."),
     )
-    industries = forms.ModelMultipleChoiceField(
+    industries = CodeMultipleChoiceField(
+        model=Industry,
         label=_("Industries served"),
         required=False,
-        queryset=Industry.objects.order_by("code"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("GB/T 4754 industries; hold Ctrl to choose several."),
+        help_text=_("GB/T 4754 industry divisions; hold Ctrl to choose several."),
     )
     keywords = forms.CharField(
         label=_("Research keywords"),
@@ -152,10 +127,10 @@ class ResearcherForm(forms.Form):
         help_text=_("Separate keywords with commas, at most 30."),
     )
     summary = _model_field("summary", widget=forms.Textarea(attrs={"rows": 5}))
-    region = RegionChoiceField(
+    region = CodeChoiceField(
+        model=Region,
         label=_("Region"),
         required=False,
-        queryset=_region_queryset(),
         help_text=_("Leave empty to use the region of the unit."),
     )
     availability = _model_field("availability")
@@ -163,7 +138,7 @@ class ResearcherForm(forms.Form):
         label=_("Enterprises served at once"), min_value=0, max_value=20, initial=2
     )
     email = _model_field("email")
-    phone = _model_field("phone")
+    phone = _model_field("phone", widget=forms.TelInput())
     has_integrity_record = _model_field("has_integrity_record")
 
     def __init__(
@@ -177,6 +152,9 @@ class ResearcherForm(forms.Form):
         if researcher is not None:
             kwargs.setdefault("initial", self.initial_for(researcher))
         super().__init__(*args, **kwargs)
+        self.fields["disciplines"].choices = discipline_choices()
+        self.fields["industries"].choices = industry_choices()
+        self.fields["region"].choices = with_blank(region_choices(provinces_selectable=True))
         if units is None or units.count() <= 1:
             del self.fields["unit"]
         else:
@@ -205,8 +183,8 @@ class ResearcherForm(forms.Form):
             },
             "region": researcher.region_id,
             "keywords": ", ".join(researcher.keywords or []),
-            "disciplines": list(researcher.disciplines.all()),
-            "industries": list(researcher.industries.all()),
+            "disciplines": [d.code for d in researcher.disciplines.all()],
+            "industries": [i.code for i in researcher.industries.all()],
         }
 
     def service_data(self) -> dict[str, Any]:
