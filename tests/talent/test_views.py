@@ -572,3 +572,10 @@ def test_filter_researchers_selector_matches_the_page(users, profile):
     # The page is a thin shell: the same selector answers the API and the CLI.
     found = selectors.filter_researchers(users["enterprise"], ResearcherFilters(q="固态电解质"))
     assert list(found) == [profile]
+
+
+def test_team_list_htmx_request_gets_only_the_results(client, users, unit):
+    factories.TeamFactory(unit=unit, name="智能制造团队")
+    client.force_login(users["enterprise"])
+    fragment = client.get(reverse("talent:teams"), {"q": "智能"}, **HTMX).content.decode()
+    assert "<html" not in fragment and "智能制造团队" in fragment
