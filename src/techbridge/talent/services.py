@@ -100,10 +100,10 @@ def _save_achievements(researcher: Researcher, achievements: Iterable[dict[str, 
 def create_researcher(
     *, actor: Any, unit: Organisation, data: dict[str, Any], user: Any = None
 ) -> Researcher:
-    if unit.kind != Organisation.Kind.UNIT:
-        raise ValidationFailed(_("Researchers belong to a dispatching unit."), field="unit")
     if not _can_add_to(actor, unit):
         raise PermissionRefused(_("You may only add researchers to your own unit."))
+    if unit.kind != Organisation.Kind.UNIT:
+        raise ValidationFailed(_("Researchers belong to a dispatching unit."), field="unit")
     researcher = Researcher(unit=unit, user=user)
     data = dict(data)
     data.setdefault("region", unit.region)
