@@ -91,9 +91,7 @@ def can_see_details(user: Any, demand: Demand) -> bool:
     if demand.confidentiality == Demand.Confidentiality.PUBLIC:
         return True
     if demand.confidentiality == Demand.Confidentiality.INVITED and user.role == Role.RESEARCHER:
-        return demand.accesses.filter(
-            researcher__user=user, nda_accepted_at__isnull=False
-        ).exists()
+        return demand.accesses.filter(researcher__user=user, nda_accepted_at__isnull=False).exists()
     return False
 
 

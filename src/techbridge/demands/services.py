@@ -25,9 +25,20 @@ from techbridge.search import services as search_services
 from techbridge.search.models import SearchTerm
 
 EDITABLE_FIELDS = (
-    "title", "summary", "description", "expected_outcome", "keywords", "industry",
-    "cooperation_mode", "budget_min", "budget_max", "deadline", "region", "confidentiality",
-    "contact_name", "contact_phone",
+    "title",
+    "summary",
+    "description",
+    "expected_outcome",
+    "keywords",
+    "industry",
+    "cooperation_mode",
+    "budget_min",
+    "budget_max",
+    "deadline",
+    "region",
+    "confidentiality",
+    "contact_name",
+    "contact_phone",
 )
 
 
@@ -84,11 +95,14 @@ def _apply(demand: Demand, data: dict[str, Any]) -> list[Discipline] | None:
             if field == "keywords":
                 value = _clean_keywords(value)
             setattr(demand, field, value)
-    if demand.budget_min is not None and demand.budget_max is not None:
-        if demand.budget_min > demand.budget_max:
-            raise ValidationFailed(
-                _("The lower end of the budget range is above its upper end."), field="budget_min"
-            )
+    if (
+        demand.budget_min is not None
+        and demand.budget_max is not None
+        and demand.budget_min > demand.budget_max
+    ):
+        raise ValidationFailed(
+            _("The lower end of the budget range is above its upper end."), field="budget_min"
+        )
     for bound in ("budget_min", "budget_max"):
         value = getattr(demand, bound)
         if value is not None and value < 0:
@@ -117,8 +131,13 @@ def create_demand(
     if disciplines is not None:
         demand.disciplines.set(disciplines)
     reindex(demand)
-    audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=demand,
-                 summary=demand.title, ip_address=ip_address)
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=demand,
+        summary=demand.title,
+        ip_address=ip_address,
+    )
     return demand
 
 
@@ -142,8 +161,14 @@ def update_demand(
     if disciplines is not None:
         demand.disciplines.set(disciplines)
     reindex(demand)
-    audit.record(actor=actor, action=AuditEntry.Action.UPDATE, obj=demand,
-                 summary=demand.title, detail={"fields": changed}, ip_address=ip_address)
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        obj=demand,
+        summary=demand.title,
+        detail={"fields": changed},
+        ip_address=ip_address,
+    )
     return demand
 
 
@@ -158,13 +183,19 @@ def publish_demand(*, actor: Any, demand: Demand, ip_address: str | None = None)
             % {"s": demand.get_status_display()}
         )
     if demand.deadline and demand.deadline < timezone.localdate():
-        raise ValidationFailed(_("The deadline has passed; set a later one before publishing."),
-                               field="deadline")
+        raise ValidationFailed(
+            _("The deadline has passed; set a later one before publishing."), field="deadline"
+        )
     demand.status = Demand.Status.PUBLISHED
     demand.published_at = timezone.now()
     demand.save(update_fields=["status", "published_at", "updated_at"])
-    audit.record(actor=actor, action=AuditEntry.Action.PUBLISH, obj=demand,
-                 summary=demand.title, ip_address=ip_address)
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.PUBLISH,
+        obj=demand,
+        summary=demand.title,
+        ip_address=ip_address,
+    )
     return demand
 
 
@@ -180,8 +211,14 @@ def close_demand(
     demand.status = Demand.Status.CLOSED
     demand.closed_at = timezone.now()
     demand.save(update_fields=["status", "closed_at", "updated_at"])
-    audit.record(actor=actor, action=AuditEntry.Action.CLOSE, obj=demand,
-                 summary=demand.title, detail={"reason": reason}, ip_address=ip_address)
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.CLOSE,
+        obj=demand,
+        summary=demand.title,
+        detail={"reason": reason},
+        ip_address=ip_address,
+    )
     return demand
 
 
@@ -200,8 +237,13 @@ def invite_researcher(*, actor: Any, demand: Demand, researcher: Any) -> DemandA
     access, _created = DemandAccess.objects.get_or_create(
         demand=demand, researcher=researcher, defaults={"invited_by": actor}
     )
-    audit.record(actor=actor, action=AuditEntry.Action.GRANT, obj=demand,
-                 summary=str(researcher), detail={"researcher": researcher.pk})
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.GRANT,
+        obj=demand,
+        summary=str(researcher),
+        detail={"researcher": researcher.pk},
+    )
     return access
 
 
@@ -212,14 +254,26 @@ def accept_terms(*, actor: Any, demand: Demand) -> DemandAccess:
         raise PermissionRefused(_("You have no invitation to this demand."))
     access.nda_accepted_at = timezone.now()
     access.save(update_fields=["nda_accepted_at"])
-    audit.record(actor=actor, action=AuditEntry.Action.GRANT, obj=demand,
-                 summary=_("Non-disclosure terms accepted"), detail={"access": access.pk})
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.GRANT,
+        obj=demand,
+        summary=_("Non-disclosure terms accepted"),
+        detail={"access": access.pk},
+    )
     return access
 
 
-def record_detail_view(*, user: Any, demand: Demand, channel: str, ip_address: str | None = None
-                       ) -> None:
+def record_detail_view(
+    *, user: Any, demand: Demand, channel: str, ip_address: str | None = None
+) -> None:
     """Log a view of protected details (web page, API or export); public demands are not logged."""
     if demand.confidentiality != Demand.Confidentiality.PUBLIC:
-        audit.record(actor=user, action=AuditEntry.Action.VIEW_PROTECTED, obj=demand,
-                     summary=demand.title, detail={"channel": channel}, ip_address=ip_address)
+        audit.record(
+            actor=user,
+            action=AuditEntry.Action.VIEW_PROTECTED,
+            obj=demand,
+            summary=demand.title,
+            detail={"channel": channel},
+            ip_address=ip_address,
+        )

@@ -18,9 +18,20 @@ from techbridge.orgs.models import Organisation
 from techbridge.orgs.validators import validate_credit_code
 
 ENTERPRISE_FIELDS = (
-    "name", "credit_code", "registered_on", "region", "industry", "size", "is_high_tech",
-    "is_tech_sme", "is_independent_legal_person", "contact_name", "contact_phone",
-    "contact_email", "address", "description",
+    "name",
+    "credit_code",
+    "registered_on",
+    "region",
+    "industry",
+    "size",
+    "is_high_tech",
+    "is_tech_sme",
+    "is_independent_legal_person",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "address",
+    "description",
 )
 
 
@@ -42,8 +53,9 @@ def _apply(organisation: Organisation, data: dict[str, Any]) -> None:
     if organisation.registered_on is None:
         raise ValidationFailed(_("The registration date is required."), field="registered_on")
     if organisation.registered_on > timezone.localdate():
-        raise ValidationFailed(_("The registration date lies in the future."),
-                               field="registered_on")
+        raise ValidationFailed(
+            _("The registration date lies in the future."), field="registered_on"
+        )
     if organisation.industry_id is None:
         raise ValidationFailed(_("The industry is required."), field="industry")
 
@@ -52,7 +64,9 @@ def _apply(organisation: Organisation, data: dict[str, Any]) -> None:
 def register_enterprise(*, actor: Any, data: dict[str, Any]) -> Organisation:
     """Create an enterprise; an enterprise user without an organisation becomes its member."""
     if actor.role not in (Role.ENTERPRISE, Role.TECH_MANAGER) and not actor.is_superuser:
-        raise PermissionRefused(_("Only enterprise users and technology managers register enterprises."))
+        raise PermissionRefused(
+            _("Only enterprise users and technology managers register enterprises.")
+        )
     if actor.role == Role.ENTERPRISE and actor.organisation_id is not None:
         raise PermissionRefused(_("Your account already belongs to an enterprise."))
     organisation = Organisation(kind=Organisation.Kind.ENTERPRISE)
@@ -65,32 +79,46 @@ def register_enterprise(*, actor: Any, data: dict[str, Any]) -> Organisation:
         actor.save(update_fields=["organisation", "region"])
     elif actor.role == Role.TECH_MANAGER:
         organisation.authorised_managers.add(actor)
-    audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=organisation,
-                 summary=organisation.name)
+    audit.record(
+        actor=actor, action=AuditEntry.Action.CREATE, obj=organisation, summary=organisation.name
+    )
     return organisation
 
 
 @transaction.atomic
-def update_enterprise(*, actor: Any, organisation: Organisation, data: dict[str, Any]
-                      ) -> Organisation:
+def update_enterprise(
+    *, actor: Any, organisation: Organisation, data: dict[str, Any]
+) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if not organisation.is_enterprise or not selectors.can_manage(actor, organisation):
         raise PermissionRefused(_("You may not edit this enterprise."))
     _apply(organisation, dict(data))
     full_clean_or_raise(organisation)
     organisation.save()
-    audit.record(actor=actor, action=AuditEntry.Action.UPDATE, obj=organisation,
-                 summary=organisation.name, detail={"fields": sorted(data)})
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        obj=organisation,
+        summary=organisation.name,
+        detail={"fields": sorted(data)},
+    )
     return organisation
 
 
 @transaction.atomic
 def authorise_manager(*, actor: Any, organisation: Organisation, manager: Any) -> None:
-    if not (actor.is_superuser or (actor.role == Role.ENTERPRISE
-                                   and actor.organisation_id == organisation.pk)):
+    if not (
+        actor.is_superuser
+        or (actor.role == Role.ENTERPRISE and actor.organisation_id == organisation.pk)
+    ):
         raise PermissionRefused(_("Only the enterprise itself authorises technology managers."))
     if manager.role != Role.TECH_MANAGER:
         raise ValidationFailed(_("This user is not a technology manager."))
     organisation.authorised_managers.add(manager)
-    audit.record(actor=actor, action=AuditEntry.Action.GRANT, obj=organisation,
-                 summary=str(manager), detail={"manager": manager.pk})
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.GRANT,
+        obj=organisation,
+        summary=str(manager),
+        detail={"manager": manager.pk},
+    )
