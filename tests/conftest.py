@@ -47,3 +47,13 @@ def users(db, enterprise, unit):
         "tech_manager": factories.UserFactory(role=Role.TECH_MANAGER, organisation=agency),
         "auditor": factories.UserFactory(role=Role.AUDITOR, organisation=province),
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_choices():
+    """Choices are cached per process; a test's rolled-back rows must not leak into the next."""
+    from techbridge.refdata.selectors import clear_choices_cache
+
+    clear_choices_cache()
+    yield
+    clear_choices_cache()
