@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from techbridge.accounts.models import Role
 from techbridge.accounts.permissions import administered_region_q, administers_region
 from techbridge.demands.models import PROTECTED_FIELDS, Demand
+from techbridge.orgs.models import Organisation
 from techbridge.search import services as search_services
 from techbridge.search.models import SearchTerm
 
@@ -45,6 +46,25 @@ def is_owner(user: Any, demand: Demand) -> bool:
         user.role == Role.TECH_MANAGER
         and demand.enterprise.authorised_managers.filter(pk=user.pk).exists()
     )
+
+
+def enterprises_acted_for(user: Any) -> QuerySet[Organisation]:
+    """Enterprises ``user`` may write demands for: their own enterprise, or those that authorised
+    them as technology manager; every enterprise for a superuser."""
+    enterprises = Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE)
+    if not user.is_authenticated:
+        return enterprises.none()
+    if user.is_superuser:
+        return enterprises
+    if user.role == Role.ENTERPRISE:
+        return enterprises.filter(pk=user.organisation_id)
+    if user.role == Role.TECH_MANAGER:
+        return enterprises.filter(authorised_managers=user)
+    return enterprises.none()
+
+
+def can_act_for(user: Any, enterprise: Organisation) -> bool:
+    return enterprises_acted_for(user).filter(pk=enterprise.pk).exists()
 
 
 def demands_visible_to(user: Any) -> QuerySet[Demand]:

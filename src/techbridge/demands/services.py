@@ -69,16 +69,6 @@ def reindex(demand: Demand) -> None:
     )
 
 
-def _can_act_for(actor: Any, enterprise: Organisation) -> bool:
-    if actor.is_superuser:
-        return True
-    if actor.role == Role.ENTERPRISE:
-        return actor.organisation_id == enterprise.pk
-    if actor.role == Role.TECH_MANAGER:
-        return enterprise.authorised_managers.filter(pk=actor.pk).exists()
-    return False
-
-
 def _clean_keywords(keywords: Iterable[str] | str | None) -> list[str]:
     if isinstance(keywords, str):
         keywords = keywords.replace("，", ",").replace("；", ",").replace(";", ",").split(",")
@@ -118,7 +108,7 @@ def create_demand(
 ) -> Demand:
     if not enterprise.is_enterprise:
         raise ValidationFailed(_("Demands belong to enterprises."), field="enterprise")
-    if not _can_act_for(actor, enterprise):
+    if not selectors.can_act_for(actor, enterprise):
         raise PermissionRefused(_("You may not publish demands for this enterprise."))
     demand = Demand(enterprise=enterprise, created_by=actor)
     if actor.role == Role.TECH_MANAGER:

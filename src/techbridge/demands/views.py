@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,7 +24,6 @@ from techbridge.core.pagination import paginate
 from techbridge.demands import exports, selectors, services
 from techbridge.demands.forms import CloseForm, DemandFilterForm, DemandForm
 from techbridge.demands.models import Demand
-from techbridge.orgs.models import Organisation
 from techbridge.talent.selectors import (
     ResearcherFilters,
     filter_researchers,
@@ -116,18 +114,6 @@ def researcher_search(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "demands/_researcher_results.html", context)
 
 
-def _enterprises_for_new_demand(user: Any) -> QuerySet[Organisation]:
-    """The enterprises offered in the form; ``services.create_demand`` checks the choice."""
-    enterprises = Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE)
-    if user.is_superuser:
-        return enterprises
-    if user.role == Role.ENTERPRISE:
-        return enterprises.filter(pk=user.organisation_id)
-    if user.role == Role.TECH_MANAGER:
-        return enterprises.filter(authorised_managers=user)
-    return enterprises.none()
-
-
 def _add_service_error(form: DemandForm, exc: TechBridgeError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
@@ -140,7 +126,7 @@ def _publishing(request: HttpRequest) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def demand_create(request: HttpRequest) -> HttpResponse:
-    enterprises = _enterprises_for_new_demand(request.user)
+    enterprises = selectors.enterprises_acted_for(request.user)
     if not enterprises and request.user.role == Role.ENTERPRISE:
         messages.info(request, _("Register your enterprise first; then you can publish demands."))
         return redirect("orgs:register")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from techbridge.audit import services as audit
 from techbridge.audit.models import AuditEntry
 from techbridge.core.errors import PermissionRefused, ValidationFailed
+from techbridge.demands import selectors as demand_selectors
 from techbridge.demands import services as demand_services
 from techbridge.demands.models import Demand
 from techbridge.imports import selectors
@@ -37,6 +38,7 @@ from techbridge.imports.columns import (
 from techbridge.imports.models import ImportRun
 from techbridge.imports.parsing import MAX_ROWS, read_table
 from techbridge.orgs.models import Organisation
+from techbridge.talent import selectors as talent_selectors
 from techbridge.talent import services as talent_services
 from techbridge.talent.models import Researcher
 
@@ -78,7 +80,7 @@ _IMPORTERS = {
         },
         create=_create_researcher,
         # The rule of create_researcher itself, checked once before the first row.
-        may_act_for=talent_services._can_add_to,
+        may_act_for=lambda user, unit: talent_selectors.manages_unit(user, unit.pk),
         organisation_kind=Organisation.Kind.UNIT,
         wrong_organisation=lambda: _("Researchers belong to a dispatching unit."),
         refused=lambda: _("You may only add researchers to your own unit."),
@@ -94,7 +96,7 @@ _IMPORTERS = {
         },
         create=_create_demand,
         # The rule of create_demand itself, checked once before the first row.
-        may_act_for=demand_services._can_act_for,
+        may_act_for=demand_selectors.can_act_for,
         organisation_kind=Organisation.Kind.ENTERPRISE,
         wrong_organisation=lambda: _("Demands belong to enterprises."),
         refused=lambda: _("You may not publish demands for this enterprise."),

@@ -20,8 +20,19 @@ from techbridge.talent import selectors
 from techbridge.talent.models import Achievement, Researcher, Team
 
 PROFILE_FIELDS = (
-    "name", "department", "title", "title_level", "degree", "keywords", "summary", "region",
-    "availability", "capacity", "email", "phone", "has_integrity_record",
+    "name",
+    "department",
+    "title",
+    "title_level",
+    "degree",
+    "keywords",
+    "summary",
+    "region",
+    "availability",
+    "capacity",
+    "email",
+    "phone",
+    "has_integrity_record",
 )
 RELATION_FIELDS = ("disciplines", "industries")
 
@@ -85,10 +96,6 @@ def _reference_rows(field: str, values: Iterable[Any]) -> list[Any]:
     return [rows[code] for code in codes]
 
 
-def _can_add_to(actor: Any, unit: Organisation) -> bool:
-    return selectors.manages_unit(actor, unit.pk)
-
-
 def _save_achievements(researcher: Researcher, achievements: Iterable[dict[str, Any]]) -> None:
     for item in achievements:
         achievement = Achievement(researcher=researcher, **item)
@@ -100,7 +107,7 @@ def _save_achievements(researcher: Researcher, achievements: Iterable[dict[str, 
 def create_researcher(
     *, actor: Any, unit: Organisation, data: dict[str, Any], user: Any = None
 ) -> Researcher:
-    if not _can_add_to(actor, unit):
+    if not selectors.manages_unit(actor, unit.pk):
         raise PermissionRefused(_("You may only add researchers to your own unit."))
     if unit.kind != Organisation.Kind.UNIT:
         raise ValidationFailed(_("Researchers belong to a dispatching unit."), field="unit")
@@ -114,8 +121,9 @@ def create_researcher(
         getattr(researcher, field).set(values)
     _save_achievements(researcher, data.get("achievements", []))
     reindex(researcher)
-    audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=researcher,
-                 summary=researcher.name)
+    audit.record(
+        actor=actor, action=AuditEntry.Action.CREATE, obj=researcher, summary=researcher.name
+    )
     return researcher
 
 
@@ -134,8 +142,13 @@ def update_researcher(*, actor: Any, researcher: Researcher, data: dict[str, Any
     if "achievements" in data:
         _save_achievements(researcher, data["achievements"])
     reindex(researcher)
-    audit.record(actor=actor, action=AuditEntry.Action.UPDATE, obj=researcher,
-                 summary=researcher.name, detail={"fields": sorted(data)})
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        obj=researcher,
+        summary=researcher.name,
+        detail={"fields": sorted(data)},
+    )
     return researcher
 
 
@@ -161,10 +174,16 @@ def remove_achievement(*, actor: Any, achievement: Achievement) -> None:
 
 @transaction.atomic
 def save_team(
-    *, actor: Any, unit: Organisation, name: str, members: list[Researcher],
-    leader: Researcher | None = None, description: str = "", team: Team | None = None,
+    *,
+    actor: Any,
+    unit: Organisation,
+    name: str,
+    members: list[Researcher],
+    leader: Researcher | None = None,
+    description: str = "",
+    team: Team | None = None,
 ) -> Team:
-    if not _can_add_to(actor, unit):
+    if not selectors.manages_unit(actor, unit.pk):
         raise PermissionRefused(_("You may only manage teams of your own unit."))
     if team is not None and team.unit_id != unit.pk:
         raise PermissionRefused(_("You may only manage teams of your own unit."))
@@ -183,7 +202,7 @@ def link_account(*, actor: Any, researcher: Researcher, user: Any | None) -> Res
     """Link a researcher account of the unit to a profile so its owner can keep it up to date;
     ``user=None`` removes the link."""
     researcher = Researcher.objects.select_for_update().select_related("unit").get(pk=researcher.pk)
-    if not _can_add_to(actor, researcher.unit):
+    if not selectors.manages_unit(actor, researcher.unit_id):
         raise PermissionRefused(_("Only the researcher's unit may link an account to a profile."))
     if user is not None:
         if user.role != Role.RESEARCHER:
@@ -205,7 +224,10 @@ def link_account(*, actor: Any, researcher: Researcher, user: Any | None) -> Res
     researcher.user = user
     researcher.save(update_fields=["user", "updated_at"])
     audit.record(
-        actor=actor, action=AuditEntry.Action.UPDATE, obj=researcher, summary=researcher.name,
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        obj=researcher,
+        summary=researcher.name,
         detail={"account": user.pk if user is not None else None},
     )
     return researcher
