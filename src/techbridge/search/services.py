@@ -6,7 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from techbridge.search.models import SearchTerm
@@ -50,7 +50,27 @@ def index_document(
 
 
 def bulk_index(rows: Iterable[SearchTerm], batch_size: int = 5000) -> None:
-    SearchTerm.objects.bulk_create(rows, batch_size=batch_size)
+    """Insert many rows from ``build_rows`` (ids are not set on them).
+
+    One ``executemany`` per batch: for hundreds of thousands of terms (the demo data set has
+    ~300,000) the ORM's per-row preparation in ``bulk_create`` costs ten times the insert.
+    """
+    meta = SearchTerm._meta
+    names = ("kind", "object_id", "term", "weight", "is_public")
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in names)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
+    )
+    batch: list[tuple[object, ...]] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for row in rows:
+            batch.append((row.kind, row.object_id, row.term, row.weight, row.is_public))
+            if len(batch) >= batch_size:
+                cursor.executemany(sql, batch)
+                batch.clear()
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def remove_document(*, kind: str, object_id: int) -> None:
