@@ -136,3 +136,15 @@ def test_search_does_not_reveal_confidential_keywords(demo):
         word = next((k for k in demand.keywords if k not in demand.title), None)
         if word and word not in demand.summary:
             assert demand not in filter_demands(user, DemandFilters(q=word))
+
+
+def test_dates_follow_the_life_of_a_demand(demo):
+    for demand in Demand.objects.exclude(status="draft").select_related("enterprise"):
+        assert demand.enterprise.registered_on < demand.created_at.date()
+        assert demand.created_at <= demand.published_at
+        if demand.closed_at:
+            assert demand.published_at <= demand.closed_at
+    for access in DemandAccess.objects.select_related("demand"):
+        assert access.demand.published_at <= access.invited_at
+        if access.nda_accepted_at:
+            assert access.invited_at <= access.nda_accepted_at

@@ -918,7 +918,14 @@ class _Builder:
         for i, (demand, enterprise, _codes) in enumerate(self.demands):
             if enterprise.org.pk in managed and i % 2 == 1:
                 demand.manager = manager
-        Demand.objects.bulk_create([d for d, _e, _c in self.demands], batch_size=500)
+        demands = [d for d, _e, _c in self.demands]
+        Demand.objects.bulk_create(demands, batch_size=500)
+        # ``created_at`` is auto_now_add: backdate it to before publication in a second pass.
+        for demand in demands:
+            demand.created_at = (demand.published_at or self.now) - datetime.timedelta(
+                days=self.rng.randint(0, 20), seconds=self.rng.randrange(86400)
+            )
+        Demand.objects.bulk_update(demands, ["created_at"], batch_size=500)
         through = Demand.disciplines.through
         through.objects.bulk_create(
             [
@@ -1013,8 +1020,11 @@ class _Builder:
                 else None
             )
         else:
+            # Published after registration (plus the 20 days ``created_at`` may precede it).
+            days_registered = (self.today - org.registered_on).days
             published_at = self.now - datetime.timedelta(
-                days=self.rng.randint(1, 420), seconds=self.rng.randrange(86400)
+                days=self.rng.randint(1, min(420, days_registered - 22)),
+                seconds=self.rng.randrange(86400),
             )
             if status == Demand.Status.CLOSED:
                 deadline = published_at.date() + datetime.timedelta(days=self.rng.randint(30, 180))
@@ -1053,12 +1063,14 @@ class _Builder:
         self.report(stage, 0, 1)
         demo_researcher = self.researchers[0]
         rows: dict[tuple[int, int], DemandAccess] = {}
+        invited_times: dict[tuple[int, int], datetime.datetime] = {}
 
         def invite(demand: Demand, researcher: Researcher, accepted: bool) -> None:
             invited_at = (demand.published_at or self.now) + datetime.timedelta(
                 days=self.rng.randint(0, 10)
             )
             invited_at = min(invited_at, self.now)
+            invited_times[(demand.pk, researcher.pk)] = invited_at
             rows[(demand.pk, researcher.pk)] = DemandAccess(
                 demand=demand,
                 researcher=researcher,
@@ -1101,8 +1113,11 @@ class _Builder:
             invite(pending[0], demo_researcher.obj, False)
         accesses = list(rows.values())
         DemandAccess.objects.bulk_create(accesses, batch_size=1000)
+        # ``invited_at`` is auto_now_add: date the invitations after the demands' publication.
+        for key, access in rows.items():
+            access.invited_at = invited_times[key]
+        DemandAccess.objects.bulk_update(accesses, ["invited_at"], batch_size=500)
         self.accesses = accesses
-        # ``invited_at`` is auto_now_add; date the invitations after the demands' publication.
         self.report(stage, 1, 1)
 
     # --- search index -------------------------------------------------------------------------
