@@ -48,3 +48,14 @@ pytest: $(STAMP) e2e-deps
 
 clean:
 	rm -rf $(VENV) staticfiles test-results
+
+## messages: re-extract the English source strings into src/techbridge/locale/zh_Hans/LC_MESSAGES/django.po
+## and compile django.mo. Translate every new or fuzzy entry in the .po, run it again, and commit
+## both files (the .mo is committed so a machine without gettext still shows Chinese).
+## Needs GNU gettext (apt-get install gettext). Locations are file names only, to keep diffs small.
+.PHONY: messages
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages --locale zh_Hans --add-location file \
+	  --ignore '.venv/*' --ignore 'tests/*' --ignore 'test-results/*' --ignore 'docs/*' \
+	  --ignore 'staticfiles/*' --ignore 'build/*'
+	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore .venv
