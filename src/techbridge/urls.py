@@ -2,8 +2,13 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from techbridge.api import api
+
+admin.site.site_header = _("TechBridge administration")
+admin.site.site_title = _("TechBridge")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,6 +18,7 @@ urlpatterns = [
     path("demands/", include("techbridge.demands.urls")),
     path("talent/", include("techbridge.talent.urls")),
     path("imports/", include("techbridge.imports.urls")),
+    path("audit/", include("techbridge.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("techbridge.core.urls")),
 ]

@@ -1,0 +1,30 @@
+"""The audit trail page for auditors: filter, page through, verify the hash chain."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from techbridge.audit import selectors, services
+from techbridge.audit.forms import AuditFilterForm
+from techbridge.core.pagination import paginate
+
+
+@login_required
+def entry_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_read_trail(request.user):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    entries = selectors.entries_visible_to(request.user, form.to_filters())
+    context = {
+        "form": form,
+        "page_obj": paginate(entries, request.GET.get("page"), per_page=50),
+        "verified": None,
+    }
+    if request.GET.get("verify"):
+        broken = services.verify_chain()
+        context["verified"] = broken is None
+        context["broken_id"] = broken
+    return render(request, "audit/list.html", context)
