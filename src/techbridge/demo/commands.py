@@ -24,7 +24,8 @@ def demo_data(
     from techbridge.core.errors import TechBridgeError
     from techbridge.demo import builder
 
-    out = Console()
+    # The account table must stay readable when stdout is a pipe or a narrow terminal (make demo).
+    out = Console(width=max(Console().width, 120))
     err = Console(stderr=True)
     if if_empty and not reset and not builder.database_is_empty():
         out.print("The database already holds data; demo data not loaded (use --reset to rebuild).")
