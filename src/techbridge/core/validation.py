@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -14,7 +16,11 @@ def full_clean_or_raise(instance: models.Model, *, exclude: list[str] | None = N
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             field, errors = next(iter(exc.message_dict.items()))
-            label = str(instance._meta.get_field(field).verbose_name) if field != "__all__" else ""
+            label = ""
+            if field != "__all__":
+                # full_clean reports errors under concrete fields, which have a verbose name.
+                model_field = cast("models.Field[Any, Any]", instance._meta.get_field(field))
+                label = str(model_field.verbose_name)
             message = f"{label}: {errors[0]}" if label else errors[0]
             raise ValidationFailed(message, field=field) from None
         raise ValidationFailed(exc.messages[0]) from None

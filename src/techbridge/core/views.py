@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from techbridge.core import selectors
+from techbridge.core.http import AuthenticatedHttpRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = selectors.home_context(request.user)
     return render(request, "core/home.html", context)
 
