@@ -25,7 +25,8 @@ class UserAdmin(DjangoUserAdmin):
     autocomplete_fields = ("organisation", "region")
     list_select_related = ("organisation", "region")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        # Typed Optional on ModelAdmin; Django's UserAdmin always sets it.
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("TechBridge"), {"fields": ("role", "organisation", "region", "display_name", "phone")}),
     )
     add_fieldsets = (

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from techbridge.audit import selectors, services
 from techbridge.audit.forms import AuditFilterForm
+from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.core.pagination import paginate
 
 
 @login_required
-def entry_list(request: HttpRequest) -> HttpResponse:
+def entry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not selectors.can_read_trail(request.user):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
