@@ -7,7 +7,7 @@ the form's fields by the views.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Model, Q, QuerySet
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from techbridge.accounts.models import Role, User
 from techbridge.orgs.models import Organisation
 from techbridge.refdata.models import Industry, Region
-from techbridge.refdata.selectors import choices_for
+from techbridge.refdata.selectors import Choice, choices_for
 
 Choices = list[tuple[Any, Any]]
 
@@ -34,7 +34,8 @@ def industry_choices(*, sections_selectable: bool = False) -> Choices:
                 *divisions.get(label, ()),
             ],
         )
-        for code, label in choices_for("industry_sections")
+        # Sections are a flat list, so every label is a str.
+        for code, label in cast("tuple[Choice, ...]", choices_for("industry_sections"))
     ]
 
 
@@ -51,7 +52,8 @@ def region_choices(*, provinces_selectable: bool = False) -> Choices:
                 *cities.get(name, ()),
             ],
         )
-        for code, name in choices_for("provinces")
+        # Provinces are a flat list, so every name is a str.
+        for code, name in cast("tuple[Choice, ...]", choices_for("provinces"))
     ]
 
 
@@ -105,7 +107,9 @@ class OrganisationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = with_blank(region_choices(provinces_selectable=True))
+        cast(forms.ChoiceField, self.fields["region"]).choices = with_blank(
+            region_choices(provinces_selectable=True)
+        )
 
     def apply(self, queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
         if not self.is_valid():
@@ -151,8 +155,8 @@ class EnterpriseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = with_blank(region_choices())
-        self.fields["industry"].choices = with_blank(industry_choices())
+        cast(CodeChoiceField, self.fields["region"]).choices = with_blank(region_choices())
+        cast(CodeChoiceField, self.fields["industry"]).choices = with_blank(industry_choices())
 
     @staticmethod
     def initial_from(organisation: Organisation) -> dict[str, Any]:
@@ -180,8 +184,11 @@ class AuthoriseManagerForm(forms.Form):
                 | Q(display_name__icontains=q)
                 | Q(organisation__name__icontains=q)
             )
-        self.fields["manager"].queryset = managers.order_by("display_name", "username")
-        self.fields["manager"].label_from_instance = _manager_label
+        manager = cast("forms.ModelChoiceField[User]", self.fields["manager"])
+        manager.queryset = managers.order_by("display_name", "username")
+        # An instance attribute shadows the method and is called as a plain function; mypy
+        # compares it with the unbound method's signature (self, obj) and refuses it.
+        manager.label_from_instance = _manager_label  # type: ignore[assignment]
 
 
 def _manager_label(user: User) -> str:

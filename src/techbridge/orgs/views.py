@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from techbridge.core.errors import PermissionRefused, TechBridgeError
+from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.core.pagination import paginate
 from techbridge.demands.models import Demand
 from techbridge.demands.selectors import demands_visible_to
@@ -29,7 +30,7 @@ def add_service_error(form: EnterpriseForm, exc: TechBridgeError) -> None:
 
 
 @login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
     organisations = form.apply(selectors.organisations_visible_to(request.user))
     page = paginate(organisations, request.GET.get("page"))
@@ -40,7 +41,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(selectors.organisations_visible_to(request.user), pk=pk)
     demands = demands_visible_to(request.user).filter(
         enterprise=organisation, status=Demand.Status.PUBLISHED
@@ -59,7 +60,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enterprise_register(request: HttpRequest) -> HttpResponse:
+def enterprise_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EnterpriseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,7 +73,7 @@ def enterprise_register(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/enterprise_form.html", {"form": form, "organisation": None})
 
 
-def _managed_enterprise(request: HttpRequest, pk: int) -> Organisation:
+def _managed_enterprise(request: AuthenticatedHttpRequest, pk: int) -> Organisation:
     organisation = get_object_or_404(
         selectors.organisations_visible_to(request.user),
         pk=pk,
@@ -85,7 +86,7 @@ def _managed_enterprise(request: HttpRequest, pk: int) -> Organisation:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _managed_enterprise(request, pk)
     form = EnterpriseForm(request.POST or None, initial=EnterpriseForm.initial_from(organisation))
     if request.method == "POST" and form.is_valid():
@@ -105,7 +106,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def authorise_manager(request: HttpRequest, pk: int) -> HttpResponse:
+def authorise_manager(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _managed_enterprise(request, pk)
     q = request.GET.get("q", "").strip()
     form = AuthoriseManagerForm(request.POST or None, q=q)
