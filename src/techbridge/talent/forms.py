@@ -7,9 +7,10 @@ Each editing form turns its cleaned data into the ``data`` dict that
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +33,7 @@ ANY_LABEL = _("Any")
 ANY = [("", ANY_LABEL)]
 
 
-def apply_error(form: forms.Form, error: TechBridgeError) -> None:
+def apply_error(form: forms.BaseForm, error: TechBridgeError) -> None:
     """Show a service error on the field it concerns, or above the form."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
@@ -67,14 +68,16 @@ class ResearcherFilterForm(forms.Form):
         self.fields["q"].widget.attrs.update(
             {"placeholder": _("Name, keyword, paper or patent title")}
         )
-        self.fields["discipline"].choices = with_blank(discipline_choices(), ANY_LABEL)
-        self.fields["industry"].choices = with_blank(
+        cast(forms.ChoiceField, self.fields["discipline"]).choices = with_blank(
+            discipline_choices(), ANY_LABEL
+        )
+        cast(forms.ChoiceField, self.fields["industry"]).choices = with_blank(
             industry_choices(sections_selectable=True), ANY_LABEL
         )
-        self.fields["region"].choices = with_blank(
+        cast(forms.ChoiceField, self.fields["region"]).choices = with_blank(
             region_choices(provinces_selectable=True), ANY_LABEL
         )
-        self.fields["unit"].choices = unit_choices()
+        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices()
 
     def filters(self) -> ResearcherFilters:
         """The valid part of the query; an invalid filter value is ignored, not an error page."""
@@ -93,7 +96,9 @@ class ResearcherFilterForm(forms.Form):
 
 
 def _model_field(name: str, **kwargs: Any) -> forms.Field:
-    return Researcher._meta.get_field(name).formfield(**kwargs)
+    # Only concrete, editable fields are named here, and they always have a form field.
+    field = cast("models.Field[Any, Any]", Researcher._meta.get_field(name))
+    return cast(forms.Field, field.formfield(**kwargs))
 
 
 class ResearcherForm(forms.Form):
@@ -152,13 +157,15 @@ class ResearcherForm(forms.Form):
         if researcher is not None:
             kwargs.setdefault("initial", self.initial_for(researcher))
         super().__init__(*args, **kwargs)
-        self.fields["disciplines"].choices = discipline_choices()
-        self.fields["industries"].choices = industry_choices()
-        self.fields["region"].choices = with_blank(region_choices(provinces_selectable=True))
+        cast(CodeMultipleChoiceField, self.fields["disciplines"]).choices = discipline_choices()
+        cast(CodeMultipleChoiceField, self.fields["industries"]).choices = industry_choices()
+        cast(CodeChoiceField, self.fields["region"]).choices = with_blank(
+            region_choices(provinces_selectable=True)
+        )
         if units is None or units.count() <= 1:
             del self.fields["unit"]
         else:
-            self.fields["unit"].queryset = units
+            cast("forms.ModelChoiceField[Organisation]", self.fields["unit"]).queryset = units
         if not may_record_integrity:
             del self.fields["has_integrity_record"]
 
@@ -222,7 +229,7 @@ class LinkAccountForm(forms.Form):
     def __init__(self, *args: Any, researcher: Researcher, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"user": researcher.user_id})
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(
+        cast("forms.ModelChoiceField[User]", self.fields["user"]).queryset = User.objects.filter(
             role=Role.RESEARCHER, organisation_id=researcher.unit_id, is_active=True
         ).order_by("username")
 
@@ -233,7 +240,7 @@ class TeamFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = unit_choices()
+        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices()
 
     def apply(self, teams: QuerySet[Any]) -> QuerySet[Any]:
         self.is_valid()
@@ -276,13 +283,14 @@ class TeamForm(forms.Form):
             people = Researcher.objects.filter(unit=unit)
         else:
             # A superuser creating a team chooses the unit; members must then belong to it.
-            self.fields["unit"].queryset = units
+            cast("forms.ModelChoiceField[Organisation]", self.fields["unit"]).queryset = units
             people = Researcher.objects.filter(unit__in=units)
-        self.fields["leader"].queryset = people
-        self.fields["members"].queryset = people
+        cast("forms.ModelChoiceField[Researcher]", self.fields["leader"]).queryset = people
+        cast("forms.ModelMultipleChoiceField[Researcher]", self.fields["members"]).queryset = people
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         unit = data.get("unit")
         if unit is not None:
             strangers = [

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from techbridge.accounts.models import Role
@@ -14,6 +14,7 @@ from techbridge.audit.models import AuditEntry
 from techbridge.core.errors import PermissionRefused, ValidationFailed
 from techbridge.core.validation import full_clean_or_raise
 from techbridge.orgs.models import Organisation
+from techbridge.refdata.models import Discipline, Industry
 from techbridge.search import services as search_services
 from techbridge.search.models import SearchTerm
 from techbridge.talent import selectors
@@ -83,9 +84,11 @@ def _apply(researcher: Researcher, data: dict[str, Any]) -> dict[str, list[Any]]
 def _reference_rows(field: str, values: Iterable[Any]) -> list[Any]:
     """The disciplines or industries named by ``values`` (rows or codes); an unknown code is a
     validation error rather than a database integrity error."""
-    model_field = Researcher._meta.get_field(field)
+    # Both relation fields are many-to-many fields to a reference-data model.
+    model_field = cast("models.ManyToManyField[Any, Any]", Researcher._meta.get_field(field))
+    related_model = cast("type[Discipline] | type[Industry]", model_field.related_model)
     codes = list(dict.fromkeys(str(getattr(v, "pk", v)) for v in values))
-    rows = {row.pk: row for row in model_field.related_model.objects.filter(pk__in=codes)}
+    rows = {row.pk: row for row in related_model.objects.filter(pk__in=codes)}
     missing = [code for code in codes if code not in rows]
     if missing:
         raise ValidationFailed(

@@ -7,11 +7,11 @@ are shown on the form. htmx requests aimed at a fragment get just that fragment.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from techbridge.accounts.models import Role
 from techbridge.core.errors import PermissionRefused, TechBridgeError
+from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.core.pagination import paginate
 from techbridge.talent import selectors, services
 from techbridge.talent.forms import (
@@ -32,8 +33,11 @@ from techbridge.talent.forms import (
 )
 from techbridge.talent.models import Achievement, Researcher, Team
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _wants_fragment(request: HttpRequest, target: str) -> bool:
+
+def _wants_fragment(request: AuthenticatedHttpRequest, target: str) -> bool:
     return bool(request.htmx) and request.htmx.target == target
 
 
@@ -42,7 +46,7 @@ def _wants_fragment(request: HttpRequest, target: str) -> bool:
 
 @login_required
 @vary_on_headers("HX-Request", "HX-Target")
-def researcher_list(request: HttpRequest) -> HttpResponse:
+def researcher_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ResearcherFilterForm(request.GET)
     researchers = selectors.filter_researchers(request.user, form.filters()).prefetch_related(
         "disciplines"
@@ -61,7 +65,7 @@ def researcher_list(request: HttpRequest) -> HttpResponse:
     return render(request, "talent/researcher_list.html", context)
 
 
-def _achievement_groups(researcher: Researcher) -> list[tuple[str, list[Achievement]]]:
+def _achievement_groups(researcher: Researcher) -> list[tuple[StrOrPromise, list[Achievement]]]:
     """Achievements under their kind, kinds in the order the model declares them."""
     by_kind: dict[str, list[Achievement]] = {}
     for achievement in researcher.achievements.all():
@@ -70,7 +74,7 @@ def _achievement_groups(researcher: Researcher) -> list[tuple[str, list[Achievem
 
 
 def _achievements_context(
-    request: HttpRequest, researcher: Researcher, form: AchievementForm | None = None
+    request: AuthenticatedHttpRequest, researcher: Researcher, form: AchievementForm | None = None
 ) -> dict[str, Any]:
     return {
         "researcher": researcher,
@@ -80,12 +84,12 @@ def _achievements_context(
     }
 
 
-def _researcher_for(request: HttpRequest, pk: int) -> Researcher:
+def _researcher_for(request: AuthenticatedHttpRequest, pk: int) -> Researcher:
     return get_object_or_404(selectors.researchers_visible_to(request.user), pk=pk)
 
 
 @login_required
-def researcher_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def researcher_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     researcher = _researcher_for(request, pk)
     context = _achievements_context(request, researcher)
     context.update(
@@ -99,7 +103,7 @@ def researcher_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def researcher_create(request: HttpRequest) -> HttpResponse:
+def researcher_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = selectors.units_managed_by(request.user)
     if not units.exists():
         raise PermissionRefused(_("Only a dispatching unit may add researchers."))
@@ -119,7 +123,7 @@ def researcher_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def researcher_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def researcher_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     researcher = _researcher_for(request, pk)
     if not selectors.can_manage(request.user, researcher):
         raise PermissionRefused(_("You may not edit this profile."))
@@ -144,7 +148,7 @@ def researcher_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _achievements_response(
-    request: HttpRequest, researcher: Researcher, form: AchievementForm | None = None
+    request: AuthenticatedHttpRequest, researcher: Researcher, form: AchievementForm | None = None
 ) -> HttpResponse:
     if request.htmx:
         return render(
@@ -154,13 +158,13 @@ def _achievements_response(
         )
     if form is not None:
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
     return redirect("talent:detail", pk=researcher.pk)
 
 
 @login_required
 @require_POST
-def achievement_add(request: HttpRequest, pk: int) -> HttpResponse:
+def achievement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     researcher = _researcher_for(request, pk)
     if not selectors.can_manage(request.user, researcher):
         raise PermissionRefused(_("You may not edit this profile."))
@@ -181,7 +185,7 @@ def achievement_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def achievement_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def achievement_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     achievement = get_object_or_404(
         Achievement.objects.filter(
             researcher__in=selectors.researchers_visible_to(request.user)
@@ -197,12 +201,12 @@ def achievement_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_account(request: HttpRequest, pk: int) -> HttpResponse:
+def link_account(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     researcher = _researcher_for(request, pk)
     form = LinkAccountForm(request.POST, researcher=researcher)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect("talent:detail", pk=researcher.pk)
     try:
         services.link_account(
@@ -222,7 +226,7 @@ def link_account(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @vary_on_headers("HX-Request", "HX-Target")
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TeamFilterForm(request.GET)
     page = paginate(form.apply(selectors.teams_visible_to(request.user)), request.GET.get("page"))
     context = {"form": form, "page_obj": page}
@@ -233,7 +237,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def team_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(selectors.teams_visible_to(request.user), pk=pk)
     keywords, disciplines = selectors.team_expertise(team)
     return render(
@@ -249,7 +253,9 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save_team(request: HttpRequest, form: TeamForm, unit: Any, team: Team | None) -> Team | None:
+def _save_team(
+    request: AuthenticatedHttpRequest, form: TeamForm, unit: Any, team: Team | None
+) -> Team | None:
     data = form.cleaned_data
     try:
         return services.save_team(
@@ -267,7 +273,7 @@ def _save_team(request: HttpRequest, form: TeamForm, unit: Any, team: Team | Non
 
 
 @login_required
-def team_create(request: HttpRequest) -> HttpResponse:
+def team_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = selectors.units_managed_by(request.user)
     if not units.exists():
         raise PermissionRefused(_("You may only manage teams of your own unit."))
@@ -283,7 +289,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def team_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(selectors.teams_visible_to(request.user), pk=pk)
     if not selectors.can_manage_team(request.user, team):
         raise PermissionRefused(_("You may only manage teams of your own unit."))
