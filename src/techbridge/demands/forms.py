@@ -6,9 +6,10 @@ may act for which enterprise) are in ``demands.services`` and reach the form thr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techbridge.demands.models import Demand
@@ -58,9 +59,15 @@ class DemandFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["industry"].choices = with_blank(industry_choices(sections_selectable=True))
-        self.fields["discipline"].choices = with_blank(discipline_choices())
-        self.fields["region"].choices = with_blank(region_choices(provinces_selectable=True))
+        cast(forms.ChoiceField, self.fields["industry"]).choices = with_blank(
+            industry_choices(sections_selectable=True)
+        )
+        cast(forms.ChoiceField, self.fields["discipline"]).choices = with_blank(
+            discipline_choices()
+        )
+        cast(forms.ChoiceField, self.fields["region"]).choices = with_blank(
+            region_choices(provinces_selectable=True)
+        )
 
     def to_filters(self) -> DemandFilters:
         """The selector's filters; an invalid choice is dropped rather than failing the page."""
@@ -147,16 +154,19 @@ class DemandForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
 
-    def __init__(self, *args: Any, enterprises: Any = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, enterprises: QuerySet[Organisation] | None = None, **kwargs: Any
+    ):
         """``enterprises``: those the user may choose among; None hides the field (editing)."""
         super().__init__(*args, **kwargs)
-        self.fields["industry"].choices = with_blank(industry_choices())
-        self.fields["disciplines"].choices = discipline_choices()
-        self.fields["region"].choices = with_blank(region_choices())
+        cast(CodeChoiceField, self.fields["industry"]).choices = with_blank(industry_choices())
+        cast(CodeMultipleChoiceField, self.fields["disciplines"]).choices = discipline_choices()
+        cast(CodeChoiceField, self.fields["region"]).choices = with_blank(region_choices())
         if enterprises is None:
             del self.fields["enterprise"]
         else:
-            self.fields["enterprise"].queryset = enterprises
+            enterprise = cast("forms.ModelChoiceField[Organisation]", self.fields["enterprise"])
+            enterprise.queryset = enterprises
             if len(enterprises) == 1:
                 self.fields["enterprise"].initial = enterprises[0].pk
                 self.fields["enterprise"].widget = forms.HiddenInput()

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from techbridge.accounts.models import Role
 from techbridge.audit.services import client_ip
 from techbridge.core.errors import PermissionRefused, TechBridgeError, ValidationFailed
+from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.core.pagination import paginate
 from techbridge.demands import exports, selectors, services
 from techbridge.demands.forms import CloseForm, DemandFilterForm, DemandForm
@@ -31,7 +32,7 @@ from techbridge.talent.selectors import (
 )
 
 
-def _filter_form(request: HttpRequest) -> DemandFilterForm:
+def _filter_form(request: AuthenticatedHttpRequest) -> DemandFilterForm:
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("format", None)
@@ -39,7 +40,7 @@ def _filter_form(request: HttpRequest) -> DemandFilterForm:
 
 
 @login_required
-def demand_list(request: HttpRequest) -> HttpResponse:
+def demand_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _filter_form(request)
     demands = selectors.filter_demands(request.user, form.to_filters()).prefetch_related(
         "disciplines"
@@ -54,7 +55,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def demand_export(request: HttpRequest) -> HttpResponse:
+def demand_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     file_format = request.GET.get("format", "csv")
     if file_format not in exports.FORMATS:
         raise Http404(_("Unknown export format."))
@@ -70,12 +71,12 @@ def demand_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _visible_demand(request: HttpRequest, pk: int) -> Demand:
+def _visible_demand(request: AuthenticatedHttpRequest, pk: int) -> Demand:
     return get_object_or_404(selectors.demands_visible_to(request.user), pk=pk)
 
 
 @login_required
-def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     demand = _visible_demand(request, pk)
     user = request.user
     details_visible = selectors.can_see_details(user, demand)
@@ -98,14 +99,14 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "demands/detail.html", context)
 
 
-def _researcher_search(request: HttpRequest) -> dict[str, Any]:
+def _researcher_search(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     q = request.GET.get("researcher_q", "").strip()
     found = filter_researchers(request.user, ResearcherFilters(q=q))[:20] if q else []
     return {"researcher_q": q, "researchers_found": found}
 
 
 @login_required
-def researcher_search(request: HttpRequest, pk: int) -> HttpResponse:
+def researcher_search(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The invitation search box's results (an htmx partial of the detail page)."""
     demand = _visible_demand(request, pk)
     if not selectors.can_edit(request.user, demand):
@@ -119,13 +120,13 @@ def _add_service_error(form: DemandForm, exc: TechBridgeError) -> None:
     form.add_error(field, exc.message)
 
 
-def _publishing(request: HttpRequest) -> bool:
+def _publishing(request: AuthenticatedHttpRequest) -> bool:
     return "publish" in request.POST
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def demand_create(request: HttpRequest) -> HttpResponse:
+def demand_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     enterprises = selectors.enterprises_acted_for(request.user)
     if not enterprises and request.user.role == Role.ENTERPRISE:
         messages.info(request, _("Register your enterprise first; then you can publish demands."))
@@ -171,7 +172,7 @@ def demand_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     demand = _visible_demand(request, pk)
     if not selectors.can_edit(request.user, demand):
         raise PermissionRefused(_("You may not edit this demand."))
@@ -211,7 +212,7 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, action: Any, success: str) -> HttpResponse:
+def _act(request: AuthenticatedHttpRequest, pk: int, action: Any, success: str) -> HttpResponse:
     """Run one owner action on a visible demand; a refusal becomes an error message."""
     demand = _visible_demand(request, pk)
     try:
@@ -225,7 +226,7 @@ def _act(request: HttpRequest, pk: int, action: Any, success: str) -> HttpRespon
 
 @login_required
 @require_POST
-def demand_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -238,7 +239,7 @@ def demand_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def demand_close(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = CloseForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _act(
@@ -253,7 +254,7 @@ def demand_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def demand_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def invite(demand: Demand) -> None:
         researcher_id = request.POST.get("researcher", "")
         researcher = (
@@ -270,7 +271,7 @@ def demand_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def demand_accept_terms(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_accept_terms(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
