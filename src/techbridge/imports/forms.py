@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -14,8 +14,12 @@ from techbridge.core.errors import ValidationFailed
 from techbridge.imports import selectors
 from techbridge.imports.models import ImportRun
 from techbridge.imports.parsing import check_file
+from techbridge.orgs.models import Organisation
 
-ORGANISATION_LABELS = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+ORGANISATION_LABELS: dict[str, StrOrPromise] = {
     ImportRun.Kind.RESEARCHERS: _("Import into the unit"),
     ImportRun.Kind.DEMANDS: _("Import for the enterprise"),
 }
@@ -27,7 +31,9 @@ class UploadForm(forms.Form):
         help_text=_("An .xlsx workbook or a .csv file (UTF-8 or GBK), at most 10,000 rows."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        queryset=None, label=_("Organisation")
+    )
     dry_run = forms.BooleanField(label=_("Dry run: check every row, save nothing"), required=False)
     # Names the progress of this upload, which the page polls while the import runs.
     progress_token = forms.RegexField(
@@ -40,7 +46,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         targets = selectors.import_targets(user, kind)
-        field = self.fields["organisation"]
+        field = cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"])
         field.queryset = targets
         field.label = ORGANISATION_LABELS[kind]
         if not user.is_superuser and user.role != Role.TECH_MANAGER:

@@ -19,7 +19,8 @@ from techbridge.core.errors import NotFound
 from techbridge.imports.models import ImportRun
 from techbridge.orgs.models import Organisation
 
-IMPORTING_ROLES = {
+# Keyed by plain str: ``kind`` arrives as a URL or form string, and Kind members are strs.
+IMPORTING_ROLES: dict[str, tuple[Role, ...]] = {
     ImportRun.Kind.RESEARCHERS: (Role.UNIT,),
     ImportRun.Kind.DEMANDS: (Role.ENTERPRISE, Role.TECH_MANAGER),
 }

@@ -69,7 +69,7 @@ def _create_demand(actor: Any, enterprise: Organisation, data: dict[str, Any]) -
     return demand_services.create_demand(actor=actor, enterprise=enterprise, data=data)
 
 
-_IMPORTERS = {
+_IMPORTERS: dict[str, _Importer] = {
     ImportRun.Kind.RESEARCHERS: _Importer(
         kind=ImportRun.Kind.RESEARCHERS,
         schema=RESEARCHER_SCHEMA,
@@ -284,7 +284,10 @@ def _check_organisation_name(
 
 # --- templates and reports ----------------------------------------------------------------------
 
-TEMPLATE_SHEET_TITLES = {ImportRun.Kind.RESEARCHERS: "科技人员", ImportRun.Kind.DEMANDS: "技术需求"}
+TEMPLATE_SHEET_TITLES: dict[str, str] = {
+    ImportRun.Kind.RESEARCHERS: "科技人员",
+    ImportRun.Kind.DEMANDS: "技术需求",
+}
 
 
 def example_row(kind: str, *, organisation: Organisation | None = None) -> list[str]:
