@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from django.db import connection, models, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
@@ -58,11 +59,12 @@ def bulk_index(rows: Iterable[SearchTerm], batch_size: int = 5000) -> None:
     meta = SearchTerm._meta
     names = ("kind", "object_id", "term", "weight", "is_public")
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in names)
+    fields = [cast("models.Field[Any, Any]", meta.get_field(name)) for name in names]
+    columns = ", ".join(quote(field.column) for field in fields)
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
     )
-    batch: list[tuple[object, ...]] = []
+    batch: list[tuple[str, int, str, float, bool]] = []
     with transaction.atomic(), connection.cursor() as cursor:
         for row in rows:
             batch.append((row.kind, row.object_id, row.term, row.weight, row.is_public))
