@@ -16,7 +16,8 @@ import datetime
 import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -204,7 +205,7 @@ _DEGREE_LABELS = {
     Degree.BACHELOR: "学士",
     Degree.OTHER: "",
 }
-TITLE_RANK = {
+TITLE_RANK: dict[str, int] = {
     TitleLevel.SENIOR_FULL: 0,
     TitleLevel.SENIOR_DEPUTY: 1,
     TitleLevel.INTERMEDIATE: 2,
@@ -225,8 +226,9 @@ class _Enterprise:
 class _Researcher:
     obj: Researcher
     field: vocab.TechField
-    disciplines: list[str] = field(default_factory=list)
-    industries: list[str] = field(default_factory=list)
+    # ``dataclass_field``: in this class body ``field`` names the attribute above.
+    disciplines: list[str] = dataclass_field(default_factory=list)
+    industries: list[str] = dataclass_field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -602,7 +604,8 @@ class _Builder:
         existing = {
             u.username: u for u in User.objects.filter(username__in=[s["username"] for s in specs])
         }
-        reused, new = [], []
+        reused: list[User] = []
+        new: list[User] = []
         for spec in specs:
             user = existing.get(spec["username"]) or User(username=spec["username"])
             user.role = spec["role"]
@@ -941,6 +944,8 @@ class _Builder:
         self, enterprise: _Enterprise, status: str, level: str
     ) -> tuple[Demand, _Enterprise, list[str]]:
         f, org = enterprise.field, enterprise.org
+        registered_on = org.registered_on
+        assert registered_on is not None  # make_enterprise gives every enterprise one
         w = self.words(f)
         mode = self.weighted(
             (
@@ -969,7 +974,7 @@ class _Builder:
                 f"{w['deviation']}等问题，寻求{mode_label}合作。"
             )
         background = self.pick(vocab.COMMON_BACKGROUND_TEMPLATES).format(
-            year=org.registered_on.year,
+            year=registered_on.year,
             size=vocab.SIZE_LABELS[org.size],
             revenue=self.pick((800, 1500, 3000, 5000, 8000, 12000, 30000)),
             lines=self.rng.randint(2, 12),
@@ -1021,7 +1026,7 @@ class _Builder:
             )
         else:
             # Published after registration (plus the 20 days ``created_at`` may precede it).
-            days_registered = (self.today - org.registered_on).days
+            days_registered = (self.today - registered_on).days
             published_at = self.now - datetime.timedelta(
                 days=self.rng.randint(1, min(420, days_registered - 22)),
                 seconds=self.rng.randrange(86400),
