@@ -1,71 +1,11 @@
-"""Text normalisation and Chinese/English tokenisation shared by search and import.
+"""Text normalisation and Chinese/English tokenisation for the web search and imports.
 
-Full-width characters become half-width, traditional Chinese becomes simplified, Latin text is
-lower-cased; jieba cuts Chinese in search mode (long words and their sub-words), English words
-stay whole. The domain dictionary adds discipline and industry names so they stay single tokens.
+The functions live in :mod:`techbridge.matching.text` (shared with the matching engine, which
+imports nothing from Django); this module keeps the names the search code has always used.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-import unicodedata
-from collections.abc import Iterable
-from functools import lru_cache
+from techbridge.matching.text import STOP_WORDS, add_words, normalise, query_terms, tokenise
 
-import jieba
-from opencc import OpenCC
-
-jieba.setLogLevel(logging.WARNING)
-
-_LATIN = re.compile(r"[a-z0-9][a-z0-9+#.\-]*[a-z0-9+#]|[a-z0-9]")
-_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-STOP_WORDS = frozenset(
-    """的 了 和 与 及 或 在 是 对 为 以 等 中 上 下 将 把 被 从 到 由 于 其 之 这 那 有 也 就 都 而
-    并 及其 以及 进行 通过 一个 一种 我们 我司 公司 企业 需要 需求 希望 能够 可以
-    相关 方面 问题 目前
-    技术 研究 开发 提供 具有 实现 提高 基于 用于 主要 采用 方法 要求 情况 工作 包括 如何 什么
-    a an the of and or for to in on with by is are be as at from this that we our""".split()
-)
-
-
-@lru_cache(maxsize=1)
-def _converter() -> OpenCC:
-    return OpenCC("t2s")
-
-
-def normalise(text: str) -> str:
-    """NFKC folds full-width forms to half-width; OpenCC folds traditional to simplified."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    if _HAS_CJK.search(text):
-        text = _converter().convert(text)
-    return text
-
-
-def add_words(words: Iterable[str]) -> None:
-    """Teach jieba domain terms (discipline, industry names, profile keywords)."""
-    for word in words:
-        word = normalise(word).strip()
-        if len(word) >= 2 and _HAS_CJK.search(word):
-            jieba.add_word(word, freq=20000)
-
-
-def tokenise(text: str) -> list[str]:
-    """Tokens of ``text`` in order, stop words and punctuation removed."""
-    text = normalise(text)
-    tokens: list[str] = []
-    for piece in jieba.cut_for_search(text):
-        piece = piece.strip()
-        if not piece or piece in STOP_WORDS:
-            continue
-        if _HAS_CJK.search(piece):
-            tokens.append(piece)
-        else:
-            tokens.extend(t for t in _LATIN.findall(piece) if t not in STOP_WORDS)
-    return [t[:64] for t in tokens]
-
-
-def query_terms(text: str) -> list[str]:
-    """Distinct terms of a search box entry, in order."""
-    return list(dict.fromkeys(tokenise(text)))
+__all__ = ["STOP_WORDS", "add_words", "normalise", "query_terms", "tokenise"]

@@ -1,0 +1,112 @@
+"""Text normalisation and Chinese/English tokenisation, shared by the matching engine and search.
+
+Full-width characters become half-width (NFKC), traditional Chinese becomes simplified (OpenCC
+t2s), Latin text is lower-cased; jieba cuts Chinese in search mode (long words and their
+sub-words), English words and model numbers stay whole. A :class:`Tokeniser` owns its own jieba
+dictionary, so the engine's domain vocabulary (discipline names, profile keywords) does not leak
+into other users of jieba; the module-level functions use jieba's default dictionary, as the web
+search always did.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import jieba
+from opencc import OpenCC
+
+jieba.setLogLevel(logging.WARNING)
+
+_LATIN = re.compile(r"[a-z0-9][a-z0-9+#.\-]*[a-z0-9+#]|[a-z0-9]")
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+STOP_WORDS = frozenset(
+    """的 了 和 与 及 或 在 是 对 为 以 等 中 上 下 将 把 被 从 到 由 于 其 之 这 那 有 也 就 都 而
+    并 及其 以及 进行 通过 一个 一种 我们 我司 公司 企业 需要 需求 希望 能够 可以
+    相关 方面 问题 目前
+    技术 研究 开发 提供 具有 实现 提高 基于 用于 主要 采用 方法 要求 情况 工作 包括 如何 什么
+    a an the of and or for to in on with by is are be as at from this that we our""".split()
+)
+
+MAX_TOKEN_LENGTH = 64
+
+
+@lru_cache(maxsize=1)
+def _converter() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def normalise(text: str) -> str:
+    """NFKC folds full-width forms to half-width; OpenCC folds traditional to simplified."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    if _HAS_CJK.search(text):
+        text = _converter().convert(text)
+    return text
+
+
+def has_chinese(text: str) -> bool:
+    return bool(_HAS_CJK.search(text))
+
+
+class Tokeniser:
+    """Normalise and cut text into index terms with one jieba dictionary.
+
+    ``Tokeniser()`` uses a private dictionary (jieba's default words plus the ones given to
+    :meth:`add_words`); ``Tokeniser(jieba.dt)`` shares jieba's process-wide default dictionary.
+    """
+
+    def __init__(
+        self,
+        jieba_tokenizer: jieba.Tokenizer | None = None,
+        *,
+        stop_words: frozenset[str] = STOP_WORDS,
+    ) -> None:
+        self._jieba = jieba_tokenizer if jieba_tokenizer is not None else jieba.Tokenizer()
+        self.stop_words = stop_words
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Teach the dictionary domain terms (discipline, industry names, profile keywords)."""
+        for word in words:
+            word = normalise(word).strip()
+            if len(word) >= 2 and has_chinese(word) and " " not in word:
+                self._jieba.add_word(word, freq=20000)
+
+    def tokenise(self, text: str) -> list[str]:
+        """Tokens of ``text`` in order, stop words and punctuation removed."""
+        text = normalise(text)
+        tokens: list[str] = []
+        for piece in self._jieba.cut_for_search(text):
+            piece = piece.strip()
+            if not piece or piece in self.stop_words:
+                continue
+            if has_chinese(piece):
+                tokens.append(piece)
+            else:
+                tokens.extend(t for t in _LATIN.findall(piece) if t not in self.stop_words)
+        return [t[:MAX_TOKEN_LENGTH] for t in tokens]
+
+    def terms(self, text: str) -> list[str]:
+        """Distinct tokens of ``text``, in order of first appearance."""
+        return list(dict.fromkeys(self.tokenise(text)))
+
+
+_default = Tokeniser(jieba.dt)
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Teach jieba's default dictionary domain terms (used by the web search)."""
+    _default.add_words(words)
+
+
+def tokenise(text: str) -> list[str]:
+    """Tokens of ``text`` in order with jieba's default dictionary."""
+    return _default.tokenise(text)
+
+
+def query_terms(text: str) -> list[str]:
+    """Distinct terms of a search box entry, in order."""
+    return _default.terms(text)
