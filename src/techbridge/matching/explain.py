@@ -86,7 +86,7 @@ def explanation_sentence(evidence: Evidence) -> str:
         )
     remaining = [t for t in evidence.shared_terms if t not in evidence.matched_keywords]
     if remaining and not evidence.matched_keywords:
-        parts.append("与需求共有关键词" + "、".join(f"“{t}”" for t in remaining))
+        parts.append("与需求共有用语" + "、".join(f"“{t}”" for t in remaining))
     elif remaining:
         parts.append("另有共同用语" + "、".join(f"“{t}”" for t in remaining[:3]))
     if evidence.matched_achievement is not None:
