@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -47,7 +47,7 @@ class UniversalSentenceEncoder:
     def __init__(self, *, threads: int = 2, batch_size: int = 256) -> None:
         self.threads = threads
         self.batch_size = batch_size
-        self._model = None
+        self._model: Any = None
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if self._model is None:
@@ -127,6 +127,7 @@ class FaissVectorIndex:
 
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.size, dim = self.vectors.shape
+        self._index: Any
         if hnsw_neighbours:
             self._index = faiss.IndexHNSWFlat(dim, hnsw_neighbours, faiss.METRIC_INNER_PRODUCT)
         else:
