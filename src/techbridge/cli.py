@@ -23,6 +23,7 @@ def build_app() -> typer.Typer:
     from techbridge.demo import commands as demo_commands
     from techbridge.imports import commands as import_commands
     from techbridge.matching import commands as matching_commands
+    from techbridge.notifications import commands as notification_commands
     from techbridge.refdata import commands as refdata_commands
     from techbridge.search import commands as search_commands
 
@@ -34,6 +35,7 @@ def build_app() -> typer.Typer:
     app.add_typer(refdata_commands.app, name="refdata", help="Reference code tables.")
     app.add_typer(matching_commands.app, name="matching", help="The matching engine.")
     app.add_typer(search_commands.app, name="search", help="The full-text search index.")
+    app.add_typer(notification_commands.app, name="notifications", help="Notifications and e-mail.")
 
     @app.command(
         "manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
