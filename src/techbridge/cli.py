@@ -22,6 +22,7 @@ def build_app() -> typer.Typer:
     _setup_django()
     from techbridge.demo import commands as demo_commands
     from techbridge.imports import commands as import_commands
+    from techbridge.matching import assignment_commands
     from techbridge.matching import commands as matching_commands
     from techbridge.notifications import commands as notification_commands
     from techbridge.refdata import commands as refdata_commands
@@ -34,6 +35,7 @@ def build_app() -> typer.Typer:
     app.add_typer(import_commands.app, name="import", help="Import researchers or demands.")
     app.add_typer(refdata_commands.app, name="refdata", help="Reference code tables.")
     app.add_typer(matching_commands.app, name="matching", help="The matching engine.")
+    app.add_typer(assignment_commands.app, name="assignment", help="Two-way selection solvers.")
     app.add_typer(search_commands.app, name="search", help="The full-text search index.")
     app.add_typer(notification_commands.app, name="notifications", help="Notifications and e-mail.")
 
