@@ -29,6 +29,10 @@ ENDPOINTS = {
     "/api/regions": {"get"},
     "/api/industries": {"get"},
     "/api/disciplines": {"get"},
+    "/api/notifications": {"get"},
+    "/api/notifications/{notification_id}/read": {"post"},
+    "/api/notifications/read-all": {"post"},
+    "/api/todos": {"get"},
 }
 
 
