@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "techbridge.demands",
     "techbridge.imports",
     "techbridge.notifications",
+    "techbridge.dispatch",
 ]
 
 MIDDLEWARE = [

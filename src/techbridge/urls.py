@@ -19,6 +19,7 @@ urlpatterns = [
     path("talent/", include("techbridge.talent.urls")),
     path("imports/", include("techbridge.imports.urls")),
     path("audit/", include("techbridge.audit.urls")),
+    path("dispatch/", include("techbridge.dispatch.urls")),
     path("notifications/", include("techbridge.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("techbridge.core.urls")),

@@ -1,0 +1,170 @@
+"""Who sees which application and dispatch, which steps they may take, and the timeline.
+
+* An enterprise (its users and authorised technology managers) sees its own applications and
+  dispatches, and the candidates once their unit approved them.
+* A researcher sees their own applications and dispatches, and the enterprise applications
+  sent to the units (to apply to them); a unit sees the same for its researchers.
+* A city bureau sees the submitted applications of enterprises in its city and what follows;
+  a provincial administrator everything submitted in rounds of its province.
+* Auditors read the audit trail, not the applications. Superusers see everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from techbridge.accounts.models import Role
+from techbridge.accounts.permissions import administered_region_q
+from techbridge.demands.selectors import enterprises_acted_for
+from techbridge.dispatch import workflow as wf
+from techbridge.dispatch.models import (
+    CommissionerApplication,
+    Dispatch,
+    EnterpriseApplication,
+    Round,
+    Transition,
+)
+from techbridge.dispatch.services import refusal
+
+EA = EnterpriseApplication.State
+CA = CommissionerApplication.State
+CANDIDATE_STATES = (CA.UNIT_APPROVED, CA.SELECTED, CA.NOT_SELECTED)
+
+
+def rounds_visible_to(user: Any) -> QuerySet[Round]:
+    """Rounds are public programme information for every signed-in user."""
+    if not getattr(user, "is_authenticated", False):
+        return Round.objects.none()
+    return Round.objects.select_related("region", "region__parent")
+
+
+def _is_admin(user: Any) -> bool:
+    return user.role in (Role.CITY_BUREAU, Role.PROVINCE_ADMIN)
+
+
+def enterprise_applications_visible_to(user: Any) -> QuerySet[EnterpriseApplication]:
+    if not getattr(user, "is_authenticated", False):
+        return EnterpriseApplication.objects.none()
+    base = EnterpriseApplication.objects.select_related(
+        "round", "round__region", "enterprise", "enterprise__region", "demand"
+    )
+    if user.is_superuser:
+        return base.all()
+    q = Q(enterprise__in=enterprises_acted_for(user))
+    if user.role == Role.CITY_BUREAU:
+        q |= administered_region_q(user, "enterprise__region") & ~Q(state=EA.DRAFT)
+    elif user.role == Role.PROVINCE_ADMIN:
+        q |= administered_region_q(user, "round__region") & ~Q(state=EA.DRAFT)
+    elif user.role == Role.RESEARCHER:
+        q |= Q(state=EA.DISPATCHED) | Q(commissioner_applications__researcher__user=user)
+    elif user.role == Role.UNIT and user.organisation_id:
+        q |= Q(state=EA.DISPATCHED) | Q(
+            commissioner_applications__researcher__unit_id=user.organisation_id
+        )
+    return base.filter(q).distinct()
+
+
+def commissioner_applications_visible_to(user: Any) -> QuerySet[CommissionerApplication]:
+    if not getattr(user, "is_authenticated", False):
+        return CommissionerApplication.objects.none()
+    base = CommissionerApplication.objects.select_related(
+        "round",
+        "round__region",
+        "researcher",
+        "researcher__unit",
+        "enterprise_application__enterprise",
+    )
+    if user.is_superuser:
+        return base.all()
+    q = Q(
+        enterprise_application__enterprise__in=enterprises_acted_for(user),
+        state__in=CANDIDATE_STATES,
+    )
+    if user.role == Role.RESEARCHER:
+        q |= Q(researcher__user=user)
+    elif user.role == Role.UNIT and user.organisation_id:
+        q |= Q(researcher__unit_id=user.organisation_id) & ~Q(state=CA.DRAFT)
+    elif user.role == Role.CITY_BUREAU:
+        q |= administered_region_q(user, "enterprise_application__enterprise__region") & Q(
+            state__in=CANDIDATE_STATES
+        )
+    elif user.role == Role.PROVINCE_ADMIN:
+        q |= administered_region_q(user, "round__region") & ~Q(state=CA.DRAFT)
+    return base.filter(q).distinct()
+
+
+def dispatches_visible_to(user: Any) -> QuerySet[Dispatch]:
+    if not getattr(user, "is_authenticated", False):
+        return Dispatch.objects.none()
+    base = Dispatch.objects.select_related(
+        "round",
+        "round__region",
+        "enterprise_application__enterprise",
+        "commissioner_application__researcher",
+        "commissioner_application__researcher__unit",
+        "meeting",
+    )
+    if user.is_superuser:
+        return base.all()
+    q = Q(enterprise_application__enterprise__in=enterprises_acted_for(user))
+    if user.role == Role.RESEARCHER:
+        q |= Q(commissioner_application__researcher__user=user)
+    elif user.role == Role.UNIT and user.organisation_id:
+        q |= Q(commissioner_application__researcher__unit_id=user.organisation_id)
+    elif user.role == Role.CITY_BUREAU:
+        q |= administered_region_q(user, "enterprise_application__enterprise__region")
+    elif user.role == Role.PROVINCE_ADMIN:
+        q |= administered_region_q(user, "round__region")
+    return base.filter(q).distinct()
+
+
+@dataclass(frozen=True)
+class VisibleApplications:
+    enterprise: QuerySet[EnterpriseApplication]
+    commissioner: QuerySet[CommissionerApplication]
+    dispatch: QuerySet[Dispatch]
+
+
+def applications_visible_to(user: Any) -> VisibleApplications:
+    """Everything of the dispatch programme ``user`` may list, by kind."""
+    return VisibleApplications(
+        enterprise=enterprise_applications_visible_to(user),
+        commissioner=commissioner_applications_visible_to(user),
+        dispatch=dispatches_visible_to(user),
+    )
+
+
+def can_view(user: Any, obj: Any) -> bool:
+    visible = {
+        EnterpriseApplication.KIND: enterprise_applications_visible_to,
+        CommissionerApplication.KIND: commissioner_applications_visible_to,
+        Dispatch.KIND: dispatches_visible_to,
+    }[obj.KIND]
+    return visible(user).filter(pk=obj.pk).exists()
+
+
+def actions_available(obj: Any, user: Any) -> list[wf.Step]:
+    """The steps ``user`` may take on ``obj`` now (right party, state, open round and phase).
+
+    Guards that depend on the data (eligibility, quotas, objections) are checked when the step
+    is taken, and a failing one is reported with its reason then."""
+    subject = wf.subject_of(obj)
+    today = timezone.localdate()
+    return [
+        step
+        for step in wf.steps_for(obj.KIND)
+        if wf.Party.SYSTEM not in step.parties and refusal(step, subject, user, today) is None
+    ]
+
+
+def timeline(obj: Any) -> QuerySet[Transition]:
+    """The transitions of ``obj``, oldest first."""
+    return (
+        Transition.objects.filter(object_type=obj.KIND, object_id=obj.pk)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
