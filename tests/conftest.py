@@ -57,3 +57,16 @@ def _fresh_reference_choices():
     clear_choices_cache()
     yield
     clear_choices_cache()
+
+
+@pytest.fixture(autouse=True)
+def _matching_for_tests(settings):
+    """Matching uses the model-free hashing encoder, keeps nothing on disk, and each test starts
+    with no engine in memory (a rolled-back test's profiles must not be recommended in the next)."""
+    from techbridge.recommendations.services import reset_indexes
+
+    settings.MATCHING_ENCODER = "hashing"
+    settings.MATCHING_INDEX_DIR = ""
+    reset_indexes()
+    yield
+    reset_indexes()

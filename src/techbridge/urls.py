@@ -21,6 +21,7 @@ urlpatterns = [
     path("audit/", include("techbridge.audit.urls")),
     path("dispatch/", include("techbridge.dispatch.urls")),
     path("notifications/", include("techbridge.notifications.urls")),
+    path("recommendations/", include("techbridge.recommendations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("techbridge.core.urls")),
 ]

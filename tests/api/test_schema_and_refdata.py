@@ -33,6 +33,8 @@ ENDPOINTS = {
     "/api/notifications/{notification_id}/read": {"post"},
     "/api/notifications/read-all": {"post"},
     "/api/todos": {"get"},
+    "/api/demands/{demand_id}/recommendations": {"get"},
+    "/api/researchers/{researcher_id}/recommended-demands": {"get"},
 }
 
 

@@ -1,0 +1,77 @@
+"""``techbridge recommend …``: rebuild the matching indexes, try the recommendations of a demand."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(no_args_is_help=True, add_completion=False)
+
+
+@app.callback()
+def recommend() -> None:
+    """Recommendations: the matching indexes of the platform and what they recommend."""
+
+
+@app.command("rebuild")
+def rebuild_command() -> None:
+    """Rebuild the researcher and demand indexes from the database (encoded vectors are cached
+    under MATCHING_INDEX_DIR, so only changed profiles are encoded again)."""
+    from techbridge.recommendations import services
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def report(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = progress.add_task(step, total=max(total, 1))
+            progress.update(tasks[step], completed=done if total else 1, total=max(total, 1))
+
+        sizes = services.rebuild_indexes(progress=report)
+    for pool, size in sizes.items():
+        typer.echo(f"{pool}: {size}")
+
+
+@app.command("for-demand")
+def for_demand_command(
+    demand_id: Annotated[int, typer.Argument(help="The demand's id.")],
+    scope: Annotated[str, typer.Option(help="local, province or national.")] = "national",
+    k: Annotated[int, typer.Option(min=1, max=100, help="How many researchers.")] = 10,
+) -> None:
+    """The researchers recommended for a demand, with their reasons (operator's view)."""
+    from techbridge.core.errors import TechBridgeError
+    from techbridge.demands.models import Demand
+    from techbridge.recommendations import services
+
+    demand = services.demand_for_operator(demand_id=demand_id)
+    if demand is None:
+        typer.echo(f"No demand {demand_id}.", err=True)
+        raise typer.Exit(1)
+    try:
+        rows = services.rank_researchers_for_demand(demand=demand, scope=scope, k=k)
+    except TechBridgeError as error:
+        typer.echo(error.message, err=True)
+        raise typer.Exit(2) from error
+    table = Table(title=f"{demand.title} ({Demand.Status(demand.status).label})")
+    for column in ("#", "researcher", "unit", "score", "reason"):
+        table.add_column(column)
+    for rank, row in enumerate(rows, 1):
+        table.add_row(
+            str(rank),
+            f"{row.researcher.name} ({row.researcher.pk})",
+            row.researcher.unit.name,
+            f"{row.score:.3f}",
+            row.reasons.sentence,
+        )
+    Console(width=200).print(table)
