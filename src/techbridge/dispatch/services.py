@@ -509,6 +509,7 @@ def create_enterprise_application(
     conditions: str = "",
 ) -> EnterpriseApplication:
     """A draft application of the demand's enterprise to host a commissioner in ``round_``."""
+    round_ = Round.objects.select_related("region").get(pk=round_.pk)
     enterprise = demand.enterprise
     if not can_act_for(actor, enterprise):
         raise PermissionRefused(
@@ -585,6 +586,7 @@ def create_commissioner_application(
     researcher = getattr(actor, "researcher", None) if actor.role == Role.RESEARCHER else None
     if researcher is None:
         raise PermissionRefused(_("Only researchers with a profile may apply as commissioners."))
+    enterprise_application = _lock(EnterpriseApplication, enterprise_application.pk)
     round_ = enterprise_application.round
     _require_open_phase(round_, CommissionerApplication.KIND, "submit")
     if enterprise_application.state != EnterpriseApplication.State.DISPATCHED:
