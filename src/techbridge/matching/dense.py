@@ -8,7 +8,10 @@ tokens for tests and for machines without any model. A deployment with a stronge
 plugs it in by implementing the protocol.
 
 :func:`build_vector_index` gives exact NumPy search for small pools and FAISS for large ones
-behind the same :class:`VectorIndex` interface.
+behind the same :class:`VectorIndex` interface. :class:`VectorStore` is the engine's growable
+store: an append-only matrix (removed rows are masked by the caller, never moved), searched
+exactly below ``ann_threshold`` rows and through a FAISS IVF index above it, where new rows are
+added to the trained IVF lists without retraining.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy as np
 from techbridge.matching.text import Tokeniser
 
 EXACT_SEARCH_LIMIT = 200_000
+ANN_THRESHOLD = 50_000
 
 
 @runtime_checkable
@@ -150,3 +154,130 @@ def build_vector_index(
     if len(vectors) <= exact_limit:
         return ExactVectorIndex(vectors)
     return FaissVectorIndex(vectors, hnsw_neighbours=32)
+
+
+class VectorStore:
+    """Append-only rows of L2-normalised vectors with masked top-k inner-product search.
+
+    Below ``ann_threshold`` rows the search is exact (one matrix product); above it an inverted
+    file index (FAISS ``IndexIVFScalarQuantizer``, 8-bit codes, about √n lists, ``nprobe`` of them
+    searched) proposes the candidates, and the caller re-scores them exactly from :attr:`values`.
+    A search takes a boolean mask over positions (removed or filtered-out rows are False), so a
+    top-k is filled with eligible rows only.
+    """
+
+    def __init__(
+        self,
+        dim: int,
+        vectors: np.ndarray | None = None,
+        *,
+        ann_threshold: int = ANN_THRESHOLD,
+        nprobe: int = 24,
+        seed: int = 7,
+    ) -> None:
+        self.dim = dim
+        self.ann_threshold = ann_threshold
+        self.nprobe = nprobe
+        self.seed = seed
+        self._data: np.ndarray = np.zeros((0, dim), dtype=np.float32)
+        self.size = 0
+        self.ann: Any = None
+        if vectors is not None and len(vectors):
+            self._data = np.asarray(vectors, dtype=np.float32)
+            self.size = len(self._data)
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._data[: self.size]
+
+    def add(self, vectors: np.ndarray) -> None:
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
+        needed = self.size + len(vectors)
+        if needed > len(self._data) or not self._data.flags.writeable:
+            grown = np.zeros((max(needed, 2 * len(self._data), 64), self.dim), dtype=np.float32)
+            grown[: self.size] = self._data[: self.size]
+            self._data = grown
+        self._data[self.size : needed] = vectors
+        if self.ann is not None:
+            self.ann.add_with_ids(
+                np.ascontiguousarray(vectors), np.arange(self.size, needed, dtype=np.int64)
+            )
+        self.size = needed
+
+    def build_ann(self, alive: np.ndarray | None = None) -> None:
+        """(Re)build the IVF index over the live rows, or drop it below the threshold."""
+        live = np.arange(self.size) if alive is None else np.flatnonzero(alive[: self.size])
+        if len(live) <= self.ann_threshold:
+            self.ann = None
+            return
+        import faiss
+
+        lists = int(max(1, min(4096, round(np.sqrt(len(live))), len(live) // 8)))
+        quantizer = faiss.IndexFlatIP(self.dim)
+        index = faiss.IndexIVFScalarQuantizer(
+            quantizer, self.dim, lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+        )
+        rng = np.random.default_rng(self.seed)
+        sample = rng.choice(live, size=min(len(live), 64 * lists), replace=False)
+        index.train(np.ascontiguousarray(self.values[np.sort(sample)]))
+        for start in range(0, len(live), 100_000):
+            chunk = live[start : start + 100_000]
+            index.add_with_ids(np.ascontiguousarray(self.values[chunk]), chunk.astype(np.int64))
+        index.nprobe = self.nprobe
+        self.ann = index
+
+    def search(
+        self, query: np.ndarray, k: int, mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` (scores, positions) among rows where ``mask`` is True, best first."""
+        query = np.asarray(query, dtype=np.float32).reshape(-1)
+        if self.size == 0 or k <= 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        if self.ann is None:
+            scores = self.values @ query
+            if mask is not None:
+                scores = np.where(mask[: self.size], scores, -np.inf)
+            k = min(k, self.size)
+            top = np.argpartition(-scores, k - 1)[:k]
+            top = top[np.argsort(-scores[top], kind="stable")]
+            top = top[np.isfinite(scores[top])]
+            return scores[top].astype(np.float32), top.astype(np.int64)
+        import faiss
+
+        params = faiss.SearchParametersIVF(nprobe=self.nprobe)
+        bitmap = None
+        if mask is not None:
+            bitmap = np.packbits(mask[: self.size], bitorder="little")
+            selector = faiss.IDSelectorBitmap(self.size, faiss.swig_ptr(bitmap))
+            params.sel = selector
+        scores, positions = self.ann.search(query[None, :], k, params=params)
+        del bitmap
+        keep = positions[0] >= 0
+        return scores[0][keep], positions[0][keep]
+
+    def save(self, directory: Any) -> None:
+        from pathlib import Path
+
+        directory = Path(directory)
+        np.save(directory / "vectors.npy", self.values)
+        if self.ann is not None:
+            import faiss
+
+            faiss.write_index(self.ann, str(directory / "vectors.ivf"))
+
+    @classmethod
+    def load(cls, directory: Any, *, dim: int, ann_threshold: int, nprobe: int) -> VectorStore:
+        """Rows are memory-mapped (read-only until the first :meth:`add` copies them)."""
+        from pathlib import Path
+
+        directory = Path(directory)
+        vectors = np.load(directory / "vectors.npy", mmap_mode="r")
+        store = cls(dim, ann_threshold=ann_threshold, nprobe=nprobe)
+        store._data = vectors
+        store.size = len(vectors)
+        if (directory / "vectors.ivf").exists():
+            import faiss
+
+            store.ann = faiss.read_index(str(directory / "vectors.ivf"))
+            store.ann.nprobe = nprobe
+        return store

@@ -2,7 +2,8 @@
 
 Evidence is recomputed from the texts for the few profiles shown (cheap), never invented: the
 terms the query and the profile really share, the keywords and the achievement they occur in,
-and the discipline the query was recognised as when the profile belongs to it. The sentence is
+the discipline the query was recognised as when the profile belongs to it, and where the
+researcher is relative to the demand (same city, same province, another province). The sentence is
 Chinese because that is what the programme's users read; the engine has no Django, so it is
 built here rather than translated through gettext.
 """
@@ -27,6 +28,22 @@ class Evidence:
     matched_achievement: Achievement | None = None
     discipline: str = ""
     discipline_confidence: float = 0.0
+    # The shared terms found in ``matched_achievement``.
+    achievement_terms: tuple[str, ...] = ()
+    # "city", "province", "other" or "" (a region is unknown), see filters.region_relation.
+    region_relation: str = ""
+
+
+REGION_SENTENCES = {
+    "city": "与需求方同在一个城市，便于现场服务",
+    "province": "与需求方同在一个省份",
+    "other": "与需求方不在同一省份，可跨区域对接",
+}
+
+
+def longest_terms(terms: list[str]) -> list[str]:
+    """Terms without the ones contained in a longer term (jieba's search mode yields both)."""
+    return [t for t in terms if not any(t != other and t in other for other in terms)]
 
 
 def collect_evidence(
@@ -35,6 +52,7 @@ def collect_evidence(
     tokeniser: Tokeniser,
     *,
     predicted: dict[str, float] | None = None,
+    region_relation: str = "",
 ) -> Evidence:
     """Evidence for ``profile`` against a query cut into ``query_terms``.
 
@@ -46,12 +64,13 @@ def collect_evidence(
         for keyword in profile.keywords
         if normalise(keyword) in wanted or set(tokeniser.tokenise(keyword)) & wanted.keys()
     ]
-    best_achievement, best_overlap = None, 0
+    best_achievement, best_overlap, best_terms = None, 0, []
     for achievement in profile.achievements:
         tokens = set(tokeniser.tokenise(f"{achievement.title} {achievement.abstract}"))
         overlap = len(tokens & wanted.keys())
         if overlap > best_overlap:
             best_achievement, best_overlap = achievement, overlap
+            best_terms = longest_terms([term for term in wanted if term in tokens])
     profile_tokens: set[str] = set()
     for text in (
         *profile.keywords,
@@ -62,7 +81,7 @@ def collect_evidence(
         profile_tokens.update(tokeniser.tokenise(text))
     shared = [term for term in wanted if term in profile_tokens]
     # A long term says more than its own sub-words (jieba's search mode yields both).
-    shared = [t for t in shared if not any(t != other and t in other for other in shared)]
+    shared = longest_terms(shared)
     discipline, confidence = "", 0.0
     if predicted:
         for name in profile.disciplines:
@@ -74,6 +93,8 @@ def collect_evidence(
         matched_achievement=best_achievement,
         discipline=discipline,
         discipline_confidence=confidence,
+        achievement_terms=tuple(best_terms[:3]),
+        region_relation=region_relation,
     )
 
 
@@ -91,7 +112,10 @@ def explanation_sentence(evidence: Evidence) -> str:
         parts.append("另有共同用语" + "、".join(f"“{t}”" for t in remaining[:3]))
     if evidence.matched_achievement is not None:
         label = ACHIEVEMENT_LABELS.get(evidence.matched_achievement.type, "成果")
-        parts.append(f"相关{label}《{evidence.matched_achievement.title}》")
+        achievement = f"相关{label}《{evidence.matched_achievement.title}》"
+        if evidence.achievement_terms:
+            achievement += "涉及" + "、".join(f"“{t}”" for t in evidence.achievement_terms)
+        parts.append(achievement)
     if evidence.discipline and evidence.discipline_confidence >= 0.2:
         parts.append(
             f"所属学科“{evidence.discipline}”与需求所属领域一致"
@@ -100,5 +124,7 @@ def explanation_sentence(evidence: Evidence) -> str:
     elif evidence.discipline:
         parts.append(f"所属学科“{evidence.discipline}”与需求可能相关")
     if not parts:
-        return "与需求在内容上语义相近。"
+        parts.append("与需求在内容上语义相近")
+    if evidence.region_relation in REGION_SENTENCES:
+        parts.append(REGION_SENTENCES[evidence.region_relation])
     return "；".join(parts) + "。"
