@@ -1,0 +1,132 @@
+"""The index follows profile edits: through the talent services, signals and tasks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from django.db import transaction
+
+from techbridge.matching.dense import HashingEncoder
+from techbridge.recommendations import services, tasks
+from techbridge.recommendations.models import IndexState
+from techbridge.talent import services as talent_services
+from tests import factories
+from tests.recommendations.conftest import ids, researcher
+
+
+def rank(demand):
+    return ids(services.rank_researchers_for_demand(demand=demand, k=20))
+
+
+def test_edited_keywords_reach_the_index(pool, users):
+    newcomer = researcher(name="郑转行", keywords=["小麦育种"], unit=users["unit"].organisation)
+    assert rank(pool.demand).index(newcomer.pk) > rank(pool.demand).index(pool.province.pk)
+    talent_services.update_researcher(
+        actor=users["unit"],
+        researcher=newcomer,
+        data={"keywords": ["陶瓷涂层", "隔膜", "涂布工艺", "浆料配方"]},
+    )
+    rows = services.rank_researchers_for_demand(demand=pool.demand, k=20)
+    assert ids(rows).index(newcomer.pk) < ids(rows).index(pool.province.pk)
+    row = next(r for r in rows if r.researcher == newcomer)
+    assert "陶瓷涂层" in row.reasons.values("keyword")
+
+
+def test_a_new_achievement_reaches_the_index(pool, users):
+    person = researcher(name="冯论文", keywords=["材料"], unit=users["unit"].organisation)
+    talent_services.add_achievement(
+        actor=users["unit"],
+        researcher=person,
+        data={"kind": "paper", "title": "陶瓷涂层隔膜的浆料配方与涂布工艺"},
+    )
+    row = next(
+        r
+        for r in services.rank_researchers_for_demand(demand=pool.demand, k=20)
+        if r.researcher == person
+    )
+    assert row.reasons.values("achievement") == ["陶瓷涂层隔膜的浆料配方与涂布工艺"]
+
+
+def test_deleted_researcher_is_gone(pool):
+    assert pool.best.pk in rank(pool.demand)
+    pool.best.delete()
+    assert pool.best.pk not in rank(pool.demand)
+
+
+def test_integrity_record_set_later_removes_them(pool, users):
+    talent_services.update_researcher(
+        actor=users["unit"]
+        if False
+        else factories.UserFactory(role="unit", organisation=pool.best.unit),
+        researcher=pool.best,
+        data={"has_integrity_record": True},
+    )
+    assert pool.best.pk not in rank(pool.demand)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_are_announced_once_per_transaction_on_commit(monkeypatch):
+    """A profile edit saves the row, its relations and achievements; other processes hear of
+    it once, when the transaction commits (and not at all if it rolls back)."""
+    unit = factories.UnitFactory()
+    unit_user = factories.UserFactory(role="unit", organisation=unit)
+    person = researcher(name="韩批量", keywords=["隔膜"], unit=unit)
+    enqueued: list[int] = []
+    monkeypatch.setattr(
+        tasks.update_profile_in_index,
+        "apply",
+        lambda kwargs, **options: enqueued.append(kwargs["researcher_id"]),
+    )
+    before = services.current_generation(IndexState.Pool.RESEARCHERS)
+    talent_services.update_researcher(
+        actor=unit_user,
+        researcher=person,
+        data={
+            "keywords": ["隔膜", "涂层"],
+            "disciplines": [factories.discipline("480", "能源科学技术")],
+            "achievements": [{"kind": "paper", "title": "一"}, {"kind": "patent", "title": "二"}],
+        },
+    )
+    assert enqueued == [person.pk]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        talent_services.update_researcher(
+            actor=unit_user, researcher=person, data={"keywords": ["回滚"]}
+        )
+        raise RuntimeError
+    assert enqueued == [person.pk]
+    monkeypatch.undo()
+    talent_services.update_researcher(
+        actor=unit_user, researcher=person, data={"keywords": ["隔膜"]}
+    )
+    assert services.current_generation(IndexState.Pool.RESEARCHERS) == before + 1
+
+
+def test_another_process_sees_the_generation_change(pool):
+    engine = services.researcher_engine()
+    assert services.researcher_engine() is engine
+    # A worker in another process bumps the generation: this process rebuilds before its next query.
+    services.bump_generation(IndexState.Pool.RESEARCHERS)
+    assert services.researcher_engine() is not engine
+
+
+def test_vectors_are_cached_on_disk(pool, settings, tmp_path, monkeypatch):
+    settings.MATCHING_INDEX_DIR = str(tmp_path)
+    services.reset_indexes()
+    services.researcher_engine()
+    assert list(tmp_path.glob("researchers-*.npz"))
+    encoded: list[int] = []
+    original = HashingEncoder.encode
+
+    def counting(self, texts):
+        encoded.append(len(texts))
+        return original(self, texts)
+
+    monkeypatch.setattr(HashingEncoder, "encode", counting)
+    services.reset_indexes()
+    engine = services.researcher_engine()  # a restart: nothing to encode
+    assert encoded == []
+    assert len(engine) == 5
+    researcher(name="卫新人", keywords=["隔膜"])
+    services.researcher_engine()  # one new profile: only it is encoded
+    assert encoded == [1]
+    assert np.isfinite(services.researcher_engine().vectors).all()
