@@ -51,6 +51,7 @@ STEP_PARAMS = {
     ("dispatch", "hold_meeting"): {"outcome": "agreed"},
 }
 MANUAL_STEPS = [s for s in wf.STEPS if wf.Party.SYSTEM not in s.parties]
+STEP_PARTIES = [(s, p) for s in MANUAL_STEPS for p in s.parties]
 
 
 def _id(step: wf.Step) -> str:
@@ -78,10 +79,13 @@ def test_the_table_covers_every_state_of_every_object():
         assert {src for s in steps for src in s.sources} <= set(model.State.values)
 
 
-@pytest.mark.parametrize("step", MANUAL_STEPS, ids=_id)
-def test_each_step_by_its_party_records_actor_time_states_and_comment(actors, flow, step):
+@pytest.mark.parametrize(
+    ("step", "party"), STEP_PARTIES, ids=[f"{_id(s)}-{p}" for s, p in STEP_PARTIES]
+)
+def test_each_step_by_each_of_its_parties_records_actor_time_states_and_comment(
+    actors, flow, step, party
+):
     obj = _in_source_state(flow, step)
-    party = step.parties[0]
     actor = actors[PARTY_ACTOR[party]]
     before = obj.state
     params = STEP_PARAMS.get((step.kind, step.action), {})
