@@ -88,3 +88,75 @@ def evaluate_command(
             )
         table.add_section()
     Console().print(table)
+
+
+@app.command("bench")
+def bench_command(
+    sizes: Annotated[
+        str, typer.Option("--sizes", help="Comma-separated pool sizes.")
+    ] = "10000,100000,1000000",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout.")
+    ] = False,
+    encoder_name: Annotated[
+        str, typer.Option("--encoder", help="use (default) or hashing (no model).")
+    ] = "use",
+    query_count: Annotated[int, typer.Option("--queries", min=1, help="Queries per size.")] = 200,
+    processes: Annotated[
+        int, typer.Option("--processes", min=1, help="Encoder processes while building.")
+    ] = 2,
+) -> None:
+    """Index build time and size, memory and query latency on synthetic pools."""
+    from techbridge.matching.bench import run_isolated
+
+    try:
+        pool_sizes = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise typer.BadParameter(
+            "expected numbers like 10000,100000", param_hint="--sizes"
+        ) from None
+    if not pool_sizes or min(pool_sizes) < 1:
+        raise typer.BadParameter("expected positive numbers", param_hint="--sizes")
+    if encoder_name not in ("use", "hashing"):
+        raise typer.BadParameter("expected use or hashing", param_hint="--encoder")
+    errors = Console(stderr=True)
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        errors.print(f"[dim]{time.perf_counter() - started:7.1f}s[/dim] {message}")
+
+    figures = {}
+    for size in pool_sizes:
+        figures[str(size)] = run_isolated(
+            size,
+            encoder_name=encoder_name,
+            query_count=query_count,
+            processes=processes,
+            progress=progress,
+        )
+        progress(f"{size}: {json.dumps(figures[str(size)])}")
+    if as_json:
+        sys.stdout.write(json.dumps(figures) + "\n")
+        return
+    table = Table(title=f"Synthetic pools, encoder {encoder_name}, {query_count} queries")
+    for column in (
+        "profiles",
+        "build s",
+        "index MB",
+        "RSS MB",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "batch QPS",
+    ):
+        table.add_column(column, justify="right")
+    for size, row in figures.items():
+        table.add_row(
+            size,
+            str(row["build_s"]),
+            str(row["index_mb"]),
+            str(row["rss_mb"]),
+            *(str(row["query_ms"][q]) for q in ("p50", "p95", "p99")),
+            str(row["batch_qps"]),
+        )
+    Console().print(table)

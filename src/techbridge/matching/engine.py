@@ -388,6 +388,11 @@ class Ranker:
                     break
         return chosen, excluded
 
+    def _present(self, position: int, known: Mapping[str, int]) -> set[str]:
+        """The query terms (term → id) that occur in the document at ``position``."""
+        terms = self.sparse.document_terms(position)
+        return {term for term, term_id in known.items() if term_id in terms}
+
     def _predicted(self, distribution: np.ndarray | None) -> dict[str, float] | None:
         if distribution is None:
             return None
@@ -404,11 +409,14 @@ class MatchingEngine(Ranker):
         encoder: Encoder,
         settings: EngineSettings | None = None,
         tokeniser: Tokeniser | None = None,
-        vectors: np.ndarray | None = None,
+        vectors: np.ndarray | Callable[[], np.ndarray] | None = None,
         words: Iterable[str] = (),
         progress: Callable[[str], None] | None = None,
     ) -> None:
         """Index ``profiles``; ``vectors`` skips encoding when they were encoded before.
+
+        ``vectors`` may also be a function returning them, called once the BM25 rows are built
+        (so that encoding in other processes overlaps the tokenising here).
 
         ``words`` are domain terms for the tokeniser's dictionary (discipline and industry
         names); the profiles' disciplines and keywords are added to it anyway.
@@ -423,7 +431,7 @@ class MatchingEngine(Ranker):
         profiles: Sequence[Profile],
         encoder: Encoder,
         tokeniser: Tokeniser,
-        vectors: np.ndarray | None,
+        vectors: np.ndarray | Callable[[], np.ndarray] | None,
         words: Iterable[str],
         progress: Callable[[str], None] | None,
     ) -> DocumentIndex:
@@ -525,6 +533,7 @@ class MatchingEngine(Ranker):
         )
         predicted = self._predicted(scored.distribution)
         terms = list(dict.fromkeys(tokens))
+        known = {term: ids[0] for term in terms if (ids := self.sparse.term_ids([term]))}
         query_region = region_code(region)
         matches = []
         for position, score, _ in chosen:
@@ -538,6 +547,7 @@ class MatchingEngine(Ranker):
                 self.tokeniser,
                 predicted=predicted,
                 region_relation=RELATIONS[int(relation[0])],
+                present_terms=self._present(position, known),
             )
             matches.append(Match(profile, score, evidence, explanation_sentence(evidence)))
         return Ranking(matches, excluded)

@@ -53,32 +53,36 @@ def collect_evidence(
     *,
     predicted: dict[str, float] | None = None,
     region_relation: str = "",
+    present_terms: set[str] | None = None,
 ) -> Evidence:
     """Evidence for ``profile`` against a query cut into ``query_terms``.
 
     ``predicted`` maps discipline names to the probability that the query belongs to them.
+    ``present_terms``, when the caller knows them from its index, are the query terms that occur
+    anywhere in the profile (saves cutting the biography again).
     """
     wanted = dict.fromkeys(query_terms)
-    keywords = [
-        keyword
-        for keyword in profile.keywords
-        if normalise(keyword) in wanted or set(tokeniser.tokenise(keyword)) & wanted.keys()
-    ]
+    # Each text is cut once; the profile's vocabulary is the union of its cuts.
+    profile_tokens: set[str] = set()
+    keywords = []
+    for keyword in profile.keywords:
+        tokens = set(tokeniser.tokenise(keyword))
+        profile_tokens |= tokens
+        if normalise(keyword) in wanted or tokens & wanted.keys():
+            keywords.append(keyword)
     best_achievement, best_overlap, best_terms = None, 0, []
     for achievement in profile.achievements:
         tokens = set(tokeniser.tokenise(f"{achievement.title} {achievement.abstract}"))
+        profile_tokens |= tokens
         overlap = len(tokens & wanted.keys())
         if overlap > best_overlap:
             best_achievement, best_overlap = achievement, overlap
             best_terms = longest_terms([term for term in wanted if term in tokens])
-    profile_tokens: set[str] = set()
-    for text in (
-        *profile.keywords,
-        *(f"{a.title} {a.abstract}" for a in profile.achievements),
-        profile.summary,
-        *profile.disciplines,
-    ):
-        profile_tokens.update(tokeniser.tokenise(text))
+    if present_terms is not None:
+        profile_tokens = present_terms
+    else:
+        for text in (profile.summary, *profile.disciplines):
+            profile_tokens.update(tokeniser.tokenise(text))
     shared = [term for term in wanted if term in profile_tokens]
     # A long term says more than its own sub-words (jieba's search mode yields both).
     shared = longest_terms(shared)

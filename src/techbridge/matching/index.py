@@ -74,7 +74,7 @@ class DocumentIndex:
         tokeniser: Tokeniser,
         field_weights: Any,
         discipline_settings: DisciplineSettings,
-        vectors: np.ndarray | None = None,
+        vectors: np.ndarray | Callable[[], np.ndarray] | None = None,
         ann_threshold: int = ANN_THRESHOLD,
         nprobe: int = 24,
         delta_limit: int = 20_000,
@@ -104,6 +104,10 @@ class DocumentIndex:
         )
         self.sparse.add_many(items)
         self.sparse.merge_delta()
+        if callable(vectors):
+            # Encoding started elsewhere (other processes) and overlapped the BM25 rows.
+            say(f"waiting for the vectors of {len(items)} {kind.name}s")
+            vectors = vectors()
         if vectors is None:
             say(f"encoding {len(items)} {kind.name}s")
             vectors = encoder.encode([kind.text(item) for item in items])

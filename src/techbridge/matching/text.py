@@ -33,6 +33,8 @@ STOP_WORDS = frozenset(
 )
 
 MAX_TOKEN_LENGTH = 64
+SHORT_TEXT = 16
+SHORT_CACHE_SIZE = 100_000
 
 
 @lru_cache(maxsize=1)
@@ -40,10 +42,32 @@ def _converter() -> OpenCC:
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional() -> re.Pattern[str]:
+    """The characters OpenCC t2s may change; text without any of them is already simplified.
+
+    OpenCC's pure-Python conversion is the slowest step of tokenising, and most text on the
+    platform is simplified Chinese: one regular-expression scan decides whether it is needed.
+    A phrase entry that maps a character to itself (乾坤 → 乾坤) contributes nothing here, and
+    its characters are triggers anyway when another entry converts them (乾 → 干).
+    """
+    converter = _converter()
+    converter.convert("測")  # loads the dictionaries
+    triggers: set[str] = set()
+    for group in converter._dict_chain_data:
+        for entry in group:
+            for key, value in entry[2].items():
+                if len(key) == len(value):
+                    triggers.update(k for k, v in zip(key, value, strict=True) if k != v)
+                else:
+                    triggers.update(key)
+    return re.compile("[" + "".join(sorted(re.escape(c) for c in triggers)) + "]")
+
+
 def normalise(text: str) -> str:
     """NFKC folds full-width forms to half-width; OpenCC folds traditional to simplified."""
     text = unicodedata.normalize("NFKC", text or "").lower()
-    if _HAS_CJK.search(text):
+    if _HAS_CJK.search(text) and _traditional().search(text):
         text = _converter().convert(text)
     return text
 
@@ -81,6 +105,8 @@ class Tokeniser:
     ) -> None:
         self._jieba = jieba_tokenizer if jieba_tokenizer is not None else _private_jieba()
         self.stop_words = stop_words
+        # Short texts (keywords, discipline names) recur across profiles and queries.
+        self._short: dict[str, list[str]] = {}
 
     def add_words(self, words: Iterable[str]) -> None:
         """Teach the dictionary domain terms (discipline, industry names, profile keywords)."""
@@ -88,9 +114,20 @@ class Tokeniser:
             word = normalise(word).strip()
             if len(word) >= 2 and has_chinese(word) and " " not in word:
                 self._jieba.add_word(word, freq=20000)
+                self._short.clear()
 
     def tokenise(self, text: str) -> list[str]:
         """Tokens of ``text`` in order, stop words and punctuation removed."""
+        if len(text) <= SHORT_TEXT:
+            cached = self._short.get(text)
+            if cached is None:
+                if len(self._short) >= SHORT_CACHE_SIZE:
+                    self._short.clear()
+                cached = self._short[text] = self._tokenise(text)
+            return list(cached)
+        return self._tokenise(text)
+
+    def _tokenise(self, text: str) -> list[str]:
         text = normalise(text)
         tokens: list[str] = []
         for piece in self._jieba.cut_for_search(text):
