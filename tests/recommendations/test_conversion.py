@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from techbridge.matching.filters import region_relation
 from techbridge.recommendations import services
 from techbridge.talent.models import Achievement
 from tests import factories
@@ -30,7 +31,10 @@ def test_researcher_becomes_a_profile(db):
     ]
     assert profile.summary == "长期从事新能源材料研究。"
     assert profile.region == "370200"
-    assert profile.unit == str(unit.pk)
+    assert profile.unit == unit.name
+    assert profile.organisation == str(unit.pk)
+    assert profile.is_available is True
+    assert (profile.title_level, profile.degree) == ("senior_full", "doctorate")
     assert profile.industries == ("电气机械和器材制造业",)
     assert profile.capacity == 3
 
@@ -57,10 +61,6 @@ def test_demand_becomes_a_query_with_its_protected_text(db):
 
 
 def test_region_relation():
-    assert services.region_relation("370200", "370200") == "same_city"
-    assert services.region_relation("370200", "370100") == "same_province"
-    assert services.region_relation("370200", "110100") == "cross_region"
-    assert services.scope_prefix("370200", "local") == "3702"
-    assert services.scope_prefix("370000", "local") == "37"
-    assert services.scope_prefix("370200", "province") == "37"
-    assert services.scope_prefix("370200", "national") == ""
+    assert region_relation("370200", "370200") == "city"
+    assert region_relation("370200", "370100") == "province"
+    assert region_relation("370200", "110100") == "other"

@@ -21,8 +21,9 @@ def test_best_match_first_with_real_evidence(pool):
     assert "陶瓷涂层" in reasons.values("keyword")
     assert reasons.values("achievement") == ["锂电池陶瓷涂覆隔膜的热收缩抑制研究"]
     assert "《锂电池陶瓷涂覆隔膜的热收缩抑制研究》" in reasons.sentence
-    assert reasons.values("region") == ["Same city"]
-    assert rows[0].region_relation == "same_city"
+    # The region relation is an evidence item too (its label is translated).
+    assert len(reasons.values("region")) == 1
+    assert rows[0].region_relation == "city"
 
 
 def test_same_organisation_is_a_conflict_of_interest(pool):
@@ -50,10 +51,9 @@ def test_ineligible_researchers_are_dropped(pool, fields):
     person = researcher(name="吴不可", keywords=["陶瓷涂层", "隔膜"], **fields)
     assert person.pk not in ids(rank(pool.demand, k=20))
     # The same profile without the obstacle is recommended.
-    Researcher.objects.filter(pk=person.pk).update(
-        availability=Researcher.Availability.LIMITED, capacity=1, has_integrity_record=False
-    )
-    services.researcher_changed(researcher_id=person.pk)
+    person.availability = Researcher.Availability.LIMITED
+    person.capacity, person.has_integrity_record = 1, False
+    person.save()
     assert person.pk in ids(rank(pool.demand, k=20))
 
 

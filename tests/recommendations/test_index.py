@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from django.db import transaction
 
 from techbridge.matching.dense import HashingEncoder
 from techbridge.recommendations import services, tasks
-from techbridge.recommendations.models import IndexState
+from techbridge.recommendations.models import IndexChange
 from techbridge.talent import services as talent_services
 from tests import factories
 from tests.recommendations.conftest import ids, researcher
@@ -77,7 +76,7 @@ def test_changes_are_announced_once_per_transaction_on_commit(monkeypatch):
         "apply",
         lambda kwargs, **options: enqueued.append(kwargs["researcher_id"]),
     )
-    before = services.current_generation(IndexState.Pool.RESEARCHERS)
+    before = IndexChange.objects.count()
     talent_services.update_researcher(
         actor=unit_user,
         researcher=person,
@@ -98,22 +97,34 @@ def test_changes_are_announced_once_per_transaction_on_commit(monkeypatch):
     talent_services.update_researcher(
         actor=unit_user, researcher=person, data={"keywords": ["隔膜"]}
     )
-    assert services.current_generation(IndexState.Pool.RESEARCHERS) == before + 1
+    assert list(IndexChange.objects.values_list("pool", "object_id")[before:]) == [
+        ("researchers", person.pk)
+    ]
 
 
-def test_another_process_sees_the_generation_change(pool):
+def test_another_process_applies_recorded_changes_without_a_rebuild(pool):
     engine = services.researcher_engine()
     assert services.researcher_engine() is engine
-    # A worker in another process bumps the generation: this process rebuilds before its next query.
-    services.bump_generation(IndexState.Pool.RESEARCHERS)
-    assert services.researcher_engine() is not engine
+    # A worker in another process recorded an edit made there: this process applies it to the
+    # same engine before its next query.
+    from techbridge.talent.models import Researcher
+
+    Researcher.objects.filter(pk=pool.unrelated.pk).update(keywords=["陶瓷涂层", "隔膜"])
+    services.reset_indexes()
+    engine = services.researcher_engine()
+    services.update_profile_in_index(researcher_id=pool.unrelated.pk)
+    assert services.researcher_engine() is engine
+    assert "陶瓷涂层" in engine.index.get(str(pool.unrelated.pk)).keywords
+    Researcher.objects.filter(pk=pool.unrelated.pk).delete()
+    IndexChange.objects.create(pool="researchers", object_id=pool.unrelated.pk)
+    assert str(pool.unrelated.pk) not in [p.id for p in services.researcher_engine().profiles]
 
 
-def test_vectors_are_cached_on_disk(pool, settings, tmp_path, monkeypatch):
+def test_snapshot_on_disk_is_reopened(pool, settings, tmp_path, monkeypatch):
     settings.MATCHING_INDEX_DIR = str(tmp_path)
     services.reset_indexes()
     services.researcher_engine()
-    assert list(tmp_path.glob("researchers-*.npz"))
+    assert (tmp_path / "researchers.json").exists()
     encoded: list[int] = []
     original = HashingEncoder.encode
 
@@ -123,10 +134,9 @@ def test_vectors_are_cached_on_disk(pool, settings, tmp_path, monkeypatch):
 
     monkeypatch.setattr(HashingEncoder, "encode", counting)
     services.reset_indexes()
-    engine = services.researcher_engine()  # a restart: nothing to encode
+    engine = services.researcher_engine()  # a restart: opened from disk, nothing encoded
     assert encoded == []
     assert len(engine) == 5
-    researcher(name="卫新人", keywords=["隔膜"])
-    services.researcher_engine()  # one new profile: only it is encoded
-    assert encoded == [1]
-    assert np.isfinite(services.researcher_engine().vectors).all()
+    newcomer = researcher(name="卫新人", keywords=["隔膜"])
+    assert str(newcomer.pk) in [p.id for p in services.researcher_engine().profiles]
+    assert encoded == [1]  # only the new profile

@@ -1,39 +1,39 @@
 """The one module that wraps the matching engine for the platform.
 
 It turns the talent pool into engine ``Profile`` rows and demands into ``Query`` rows, keeps one
-engine per pool and process (researchers; published demands), applies the platform's hard
-filters and region scope to what the engine ranks, and turns the engine's evidence into the
-reasons a user is shown — never quoting a demand's protected text to someone who may not read it.
+engine per pool and process (researchers; published demands), hands the platform's hard filters
+and region scope to the engine, and turns the engine's evidence into the reasons a user is shown
+— never quoting a demand's protected text to someone who may not read it.
 
-Index lifecycle. Each process builds its engine lazily on first use, from the database, with the
-profile vectors cached on disk under ``settings.MATCHING_INDEX_DIR`` (keyed by the encoded text,
-so a restart or a rebuild only encodes what changed). A change to a researcher, an achievement or
-a published demand marks this process's engine stale at once and, when the transaction commits,
-bumps the pool's generation in the database (``IndexState``) through a background task, so every
-other process rebuilds before its next query. The engine has no incremental updates yet, so a
-stale engine is rebuilt whole; switching to add/update/remove changes ``_PoolIndex.engine`` only.
+Index lifecycle. Each process opens its engine lazily on first use: from the snapshot under
+``settings.MATCHING_INDEX_DIR`` when there is one (``MatchingEngine.save``/``load``), otherwise
+built from the database (and then saved). A change to a researcher, an achievement or a demand
+is applied to this process's engine before its next query (``add``/``update``/``remove`` of
+the engine, no rebuild) and, when the transaction commits, recorded in the database
+(``IndexChange``) by a background task, so every other process applies it before its next query
+too. ``techbridge recommend rebuild`` rebuilds both pools from the database.
 
-Hard filters (one place: ``exclusion_reason``): conflicts of interest (the researcher's unit or
-account organisation is the demand's enterprise), unavailable researchers, no remaining capacity,
-a research-integrity record; then the region scope (GB/T 2260 prefixes).
+Hard filters (``exclusion_reason`` is the rule; the engine applies the same rule as masks over
+the index before taking the top k, and calls it back on the candidates it is about to return so
+that a live figure such as remaining capacity is current): conflicts of interest (the
+researcher's unit, or their account's organisation, is the demand's enterprise), unavailable
+researchers, no remaining capacity, a research-integrity record; then the region scope
+(GB/T 2260 prefixes).
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db import transaction
+from django.db.models import Max, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -41,13 +41,16 @@ from techbridge.core.errors import PermissionRefused, ValidationFailed
 from techbridge.demands import selectors as demand_selectors
 from techbridge.demands.models import Demand
 from techbridge.matching.dense import Encoder, HashingEncoder, UniversalSentenceEncoder
-from techbridge.matching.engine import Match, MatchingEngine, profile_text
+from techbridge.matching.engine import MatchingEngine, profile_text
 from techbridge.matching.explain import Evidence, collect_evidence, explanation_sentence
+from techbridge.matching.filters import QueryContext, RankFilters, region_relation
+from techbridge.matching.index import IndexFormatError
 from techbridge.matching.model import Achievement as EngineAchievement
 from techbridge.matching.model import Profile, Query
+from techbridge.matching.model import Team as EngineTeam
 from techbridge.matching.text import Tokeniser
 from techbridge.recommendations import selectors
-from techbridge.recommendations.models import IndexState
+from techbridge.recommendations.models import IndexChange
 from techbridge.talent.models import Achievement, Researcher, Team
 from techbridge.talent.selectors import remaining_capacity
 
@@ -58,6 +61,8 @@ DEFAULT_K = 20
 MAX_K = 100
 PUSH_COUNT = 10
 ENCODE_BATCH = 256
+# Snapshot again after this many changes were applied to an engine in memory.
+SAVE_EVERY = 200
 
 Progress = Callable[[str, int, int], None]
 """``progress(step, done, total)`` for long work (the rebuild command's progress bar)."""
@@ -80,9 +85,13 @@ def profile_for(researcher: Researcher) -> Profile:
         ),
         summary=researcher.summary,
         region=researcher.region_id or "",
-        unit=str(researcher.unit_id),
+        unit=researcher.unit.name,
+        organisation=str(researcher.unit_id),
         industries=tuple(i.name for i in researcher.industries.all()),
         capacity=remaining_capacity(researcher),
+        title_level=researcher.title_level,
+        degree=researcher.degree,
+        is_available=researcher.availability != Researcher.Availability.UNAVAILABLE,
     )
 
 
@@ -124,7 +133,8 @@ def demand_profile(demand: Demand) -> Profile:
             if p
         ),
         region=demand.region_id,
-        unit=str(demand.enterprise_id),
+        unit=demand.enterprise.name,
+        organisation=str(demand.enterprise_id),
         industries=(demand.industry.name,),
     )
 
@@ -142,15 +152,21 @@ def researcher_query(researcher: Researcher) -> Query:
 
 
 def researchers_for_index() -> QuerySet[Researcher]:
-    return Researcher.objects.order_by("pk").prefetch_related(
-        "disciplines", "industries", Prefetch("achievements", Achievement.objects.order_by("id"))
+    return (
+        Researcher.objects.order_by("pk")
+        .select_related("unit")
+        .prefetch_related(
+            "disciplines",
+            "industries",
+            Prefetch("achievements", Achievement.objects.order_by("id")),
+        )
     )
 
 
 def demands_for_index() -> QuerySet[Demand]:
     return (
         Demand.objects.filter(status=Demand.Status.PUBLISHED)
-        .select_related("industry")
+        .select_related("industry", "enterprise")
         .prefetch_related("disciplines")
         .order_by("pk")
     )
@@ -159,146 +175,187 @@ def demands_for_index() -> QuerySet[Demand]:
 # --- the engines ------------------------------------------------------------------------------
 
 
-def _encoder() -> tuple[str, Encoder]:
+ENCODERS: dict[str, tuple[str, Callable[[], Encoder]]] = {
+    "hashing": ("hashing-256", lambda: HashingEncoder(Tokeniser())),
+    "use": ("use-m3", UniversalSentenceEncoder),
+}
+
+
+def _encoder_name() -> str:
     name = settings.MATCHING_ENCODER
-    if name == "hashing":
-        return "hashing-256", HashingEncoder(Tokeniser())
-    if name == "use":
-        return "use-m3", UniversalSentenceEncoder()
-    raise ValueError(f"MATCHING_ENCODER must be 'use' or 'hashing', not {name!r}")
+    if name not in ENCODERS:
+        raise ValueError(f"MATCHING_ENCODER must be 'use' or 'hashing', not {name!r}")
+    return ENCODERS[name][0]
+
+
+def _encoder() -> tuple[str, Encoder]:
+    _encoder_name()  # refuses an unknown setting with a clear message
+    name, make = ENCODERS[settings.MATCHING_ENCODER]
+    return name, make()
 
 
 def _no_progress(step: str, done: int, total: int) -> None:
     return None
 
 
-class _VectorCache:
-    """Profile vectors on disk, keyed by a hash of the encoder and the encoded text."""
-
-    def __init__(self, pool: str, encoder_name: str) -> None:
-        directory = settings.MATCHING_INDEX_DIR
-        self.path = Path(directory) / f"{pool}-{encoder_name}.npz" if directory else None
-
-    def load(self) -> dict[str, np.ndarray]:
-        if self.path is None or not self.path.exists():
-            return {}
-        try:
-            with np.load(self.path, allow_pickle=False) as data:
-                return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
-        except (OSError, ValueError, KeyError):
-            log.warning("Ignoring an unreadable matching cache %s", self.path)
-            return {}
-
-    def save(self, keys: list[str], vectors: np.ndarray) -> None:
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Write beside it and rename, so a reader never sees half a file.
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".npz")
-        os.close(handle)
-        try:
-            np.savez(temporary, keys=np.array(keys, dtype=str), vectors=vectors)
-            os.replace(temporary, self.path)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-
-
-def _text_key(encoder_name: str, text: str) -> str:
-    return hashlib.sha256(f"{encoder_name}\n{text}".encode()).hexdigest()
-
-
-def build_engine(
-    pool: str, profiles: Sequence[Profile], *, progress: Progress | None = None
-) -> MatchingEngine:
-    """An engine over ``profiles``, encoding only the texts the disk cache does not hold."""
-    say = progress or _no_progress
-    encoder_name, encoder = _encoder()
-    cache = _VectorCache(pool, encoder_name)
-    keys = [_text_key(encoder_name, profile_text(p)) for p in profiles]
-    known = cache.load()
-    missing = [i for i, key in enumerate(keys) if key not in known]
-    vectors = np.zeros((len(profiles), encoder.dim), dtype=np.float32)
-    for i, key in enumerate(keys):
-        if key in known:
-            vectors[i] = known[key]
-    say("encode", 0, len(missing))
-    for start in range(0, len(missing), ENCODE_BATCH):
-        batch = missing[start : start + ENCODE_BATCH]
-        vectors[batch] = encoder.encode([profile_text(profiles[i]) for i in batch])
-        say("encode", start + len(batch), len(missing))
-    say("index", 0, 1)
-    engine = MatchingEngine(profiles, encoder=encoder, vectors=vectors)
-    say("index", 1, 1)
-    if missing or len(known) != len(keys):
-        cache.save(keys, vectors)
-    return engine
-
-
-def current_generation(pool: str) -> int:
-    return IndexState.objects.filter(pool=pool).values_list("generation", flat=True).first() or 0
-
-
-def bump_generation(pool: str) -> None:
-    """Tell every process that ``pool`` changed."""
-    if IndexState.objects.filter(pool=pool).update(generation=F("generation") + 1):
-        return
-    try:
-        with transaction.atomic():
-            IndexState.objects.create(pool=pool, generation=1)
-    except IntegrityError:
-        IndexState.objects.filter(pool=pool).update(generation=F("generation") + 1)
+def _latest_change(pool: str) -> int:
+    return IndexChange.objects.filter(pool=pool).aggregate(last=Max("id"))["last"] or 0
 
 
 @dataclass
 class _PoolIndex:
-    """This process's engine over one pool, rebuilt when it is stale."""
+    """This process's engine over one pool, opened lazily and kept in step with changes."""
 
     pool: str
-    load: Callable[[], list[Profile]]
+    # The pool's rows as profiles: all of them (ids None) or those among ``ids`` still in it.
+    rows: Callable[[Iterable[int] | None], dict[int, Profile]]
     engine: MatchingEngine | None = None
-    generation: int = -1
-    stale: bool = False
+    encoder_name: str = ""
+    change_id: int = 0  # the last IndexChange applied
+    pending: set[int] = field(default_factory=set)  # changed here, not applied yet
+    unsaved: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def mark_stale(self) -> None:
-        self.stale = True
-
-    def get(self, *, progress: Progress | None = None) -> MatchingEngine:
-        generation = current_generation(self.pool)
+    def mark(self, object_id: int) -> None:
         with self.lock:
-            if self.engine is None or self.stale or generation != self.generation:
-                # Marked fresh before loading: a change arriving during the build marks it again.
-                self.stale = False
-                self.engine = build_engine(self.pool, self.load(), progress=progress)
-                self.generation = generation
-            return self.engine
+            self.pending.add(object_id)
 
     def reset(self) -> None:
         with self.lock:
-            self.engine, self.generation, self.stale = None, -1, False
+            self.engine, self.change_id, self.unsaved = None, 0, 0
+            self.pending.clear()
+
+    def get(self, *, progress: Progress | None = None) -> MatchingEngine:
+        with self.lock:
+            if self.engine is None or _encoder_name() != self.encoder_name:
+                encoder_name, encoder = _encoder()
+                if not self._load(encoder_name, encoder):
+                    self._build(encoder_name, encoder, progress)
+            self._catch_up()
+            assert self.engine is not None
+            return self.engine
+
+    def rebuild(self, *, progress: Progress | None = None) -> MatchingEngine:
+        with self.lock:
+            self._build(*_encoder(), progress)
+            assert self.engine is not None
+            return self.engine
+
+    # -- on disk ---------------------------------------------------------------------------
+
+    def _directory(self) -> Path | None:
+        directory = settings.MATCHING_INDEX_DIR
+        return Path(directory) / self.pool if directory else None
+
+    def _load(self, encoder_name: str, encoder: Encoder) -> bool:
+        directory = self._directory()
+        meta_path = directory.with_suffix(".json") if directory else None
+        if directory is None or meta_path is None or not meta_path.exists():
+            return False
+        try:
+            meta = json.loads(meta_path.read_text())
+            if meta.get("encoder") != encoder_name:
+                return False
+            self.engine = MatchingEngine.load(directory, encoder=encoder)
+        except (OSError, ValueError, KeyError, IndexFormatError):
+            log.warning("Ignoring the unreadable matching snapshot %s", directory)
+            return False
+        self.encoder_name, self.change_id, self.unsaved = encoder_name, int(meta["change_id"]), 0
+        return True
+
+    def _save(self) -> None:
+        directory = self._directory()
+        if directory is None or self.engine is None:
+            return
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        self.engine.save(directory)
+        meta = {"encoder": self.encoder_name, "change_id": self.change_id}
+        meta_path = directory.with_suffix(".json")
+        temporary = meta_path.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(meta))
+        temporary.replace(meta_path)
+        self.unsaved = 0
+
+    # -- building and catching up ------------------------------------------------------------
+
+    def _build(self, encoder_name: str, encoder: Encoder, progress: Progress | None) -> None:
+        say = progress or _no_progress
+        # Read before the rows: a change recorded meanwhile is applied again, never missed.
+        change_id = _latest_change(self.pool)
+        self.pending.clear()
+        say("load", 0, 1)
+        profiles = list(self.rows(None).values())
+        say("load", 1, 1)
+        vectors = _encode(encoder, profiles, say)
+        say("index", 0, 1)
+        self.engine = MatchingEngine(profiles, encoder=encoder, vectors=vectors)
+        say("index", 1, 1)
+        self.encoder_name, self.change_id = encoder_name, change_id
+        self._save()
+
+    def _catch_up(self) -> None:
+        assert self.engine is not None
+        changed = set(self.pending)
+        last = self.change_id
+        for change_id, object_id in IndexChange.objects.filter(
+            pool=self.pool, id__gt=self.change_id
+        ).values_list("id", "object_id"):
+            changed.add(object_id)
+            last = max(last, change_id)
+        self.change_id = last
+        if not changed:
+            return
+        self.pending.clear()
+        current = self.rows(changed)
+        updated = [current[i] for i in sorted(changed) if i in current]
+        vectors = _encode(self.engine.encoder, updated, _no_progress)
+        for profile, vector in zip(updated, vectors, strict=True):
+            self.engine.update_profile(profile, vector=vector)
+        for object_id in sorted(changed - current.keys()):
+            self.engine.remove_profile(str(object_id))
+        self.unsaved += len(changed)
+        if self.unsaved >= SAVE_EVERY:
+            self._save()
 
 
-def _load_researchers() -> list[Profile]:
-    return [profile_for(r) for r in researchers_for_index()]
+def _encode(encoder: Encoder, profiles: Sequence[Profile], say: Progress) -> Any:
+    import numpy as np
+
+    vectors = np.zeros((len(profiles), encoder.dim), dtype=np.float32)
+    say("encode", 0, len(profiles))
+    for start in range(0, len(profiles), ENCODE_BATCH):
+        batch = profiles[start : start + ENCODE_BATCH]
+        vectors[start : start + len(batch)] = encoder.encode([profile_text(p) for p in batch])
+        say("encode", start + len(batch), len(profiles))
+    return vectors
 
 
-def _load_demands() -> list[Profile]:
-    return [demand_profile(d) for d in demands_for_index()]
+def _researcher_rows(ids: Iterable[int] | None) -> dict[int, Profile]:
+    rows = researchers_for_index()
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return {r.pk: profile_for(r) for r in rows}
+
+
+def _demand_rows(ids: Iterable[int] | None) -> dict[int, Profile]:
+    rows = demands_for_index()
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return {d.pk: demand_profile(d) for d in rows}
 
 
 _INDEXES = {
-    IndexState.Pool.RESEARCHERS: _PoolIndex(IndexState.Pool.RESEARCHERS, _load_researchers),
-    IndexState.Pool.DEMANDS: _PoolIndex(IndexState.Pool.DEMANDS, _load_demands),
+    IndexChange.Pool.RESEARCHERS: _PoolIndex(IndexChange.Pool.RESEARCHERS, _researcher_rows),
+    IndexChange.Pool.DEMANDS: _PoolIndex(IndexChange.Pool.DEMANDS, _demand_rows),
 }
 
 
 def researcher_engine() -> MatchingEngine:
-    return _INDEXES[IndexState.Pool.RESEARCHERS].get()
+    return _INDEXES[IndexChange.Pool.RESEARCHERS].get()
 
 
 def demand_engine() -> MatchingEngine:
-    return _INDEXES[IndexState.Pool.DEMANDS].get()
+    return _INDEXES[IndexChange.Pool.DEMANDS].get()
 
 
 def reset_indexes() -> None:
@@ -308,18 +365,17 @@ def reset_indexes() -> None:
 
 
 def rebuild_indexes(*, progress: Progress | None = None) -> dict[str, int]:
-    """Rebuild both engines now (the ``techbridge recommend rebuild`` command) and tell the other
-    processes; returns the pool sizes."""
+    """Rebuild both engines from the database and save their snapshots (the ``techbridge
+    recommend rebuild`` command); returns the pool sizes. Other processes keep applying changes
+    to theirs and open the new snapshot when they restart."""
     say = progress or _no_progress
     sizes = {}
     for pool, index in _INDEXES.items():
-        bump_generation(pool)
-        index.mark_stale()
 
         def report(step: str, done: int, total: int, pool: str = pool) -> None:
             say(f"{pool}: {step}", done, total)
 
-        sizes[str(pool)] = len(index.get(progress=report))
+        sizes[str(pool)] = len(index.rebuild(progress=report))
     return sizes
 
 
@@ -330,9 +386,8 @@ class _Batch:
     """The changes of one transaction, handed to the background once when it commits."""
 
     def __init__(self) -> None:
-        self.updated: set[int] = set()
-        self.removed: set[int] = set()
-        self.demands = False
+        self.researchers: set[int] = set()
+        self.demands: set[int] = set()
 
 
 _batches: dict[int, tuple[Any, _Batch]] = {}
@@ -366,55 +421,54 @@ def _enqueue(batch: _Batch) -> None:
     from techbridge.recommendations import tasks
     from techbridge.tasks import run_task
 
-    for researcher_id in sorted(batch.updated - batch.removed):
+    for researcher_id in sorted(batch.researchers):
         run_task(tasks.update_profile_in_index, researcher_id=researcher_id)
-    for researcher_id in sorted(batch.removed):
-        run_task(tasks.remove_profile_from_index, researcher_id=researcher_id)
-    if batch.demands:
-        run_task(tasks.refresh_demand_index)
+    for demand_id in sorted(batch.demands):
+        run_task(tasks.update_demand_in_index, demand_id=demand_id)
 
 
-def researcher_changed(*, researcher_id: int, removed: bool = False) -> None:
-    """A profile (or one of its achievements) changed: this process's engine is stale now,
-    the others learn it when the transaction commits."""
-    _INDEXES[IndexState.Pool.RESEARCHERS].mark_stale()
+def _changed(pool: str, object_id: int) -> None:
+    _INDEXES[pool].mark(object_id)
     batch = _batch()
     if batch is None:
         batch = _Batch()
-        (batch.removed if removed else batch.updated).add(researcher_id)
+        (batch.researchers if pool == IndexChange.Pool.RESEARCHERS else batch.demands).add(
+            object_id
+        )
         _enqueue(batch)
         return
-    (batch.removed if removed else batch.updated).add(researcher_id)
+    (batch.researchers if pool == IndexChange.Pool.RESEARCHERS else batch.demands).add(object_id)
 
 
-def demand_changed() -> None:
-    """A demand was saved or deleted; only published ones are in the demand pool, but one that
-    stops being published must leave it, so any change counts."""
-    _INDEXES[IndexState.Pool.DEMANDS].mark_stale()
-    batch = _batch()
-    if batch is None:
-        batch = _Batch()
-        batch.demands = True
-        _enqueue(batch)
-        return
-    batch.demands = True
+def researcher_changed(*, researcher_id: int) -> None:
+    """A profile (or one of its achievements) was saved or deleted: this process's engine
+    applies it before its next query; the others learn of it when the transaction commits."""
+    _changed(IndexChange.Pool.RESEARCHERS, researcher_id)
+
+
+def demand_changed(*, demand_id: int) -> None:
+    """A demand was saved or deleted (only published ones are in the pool, but one that stops
+    being published must leave it, so every change counts)."""
+    _changed(IndexChange.Pool.DEMANDS, demand_id)
+
+
+def _record(pool: str, object_id: int) -> None:
+    IndexChange.objects.create(pool=pool, object_id=object_id)
+    _INDEXES[pool].mark(object_id)
 
 
 def update_profile_in_index(*, researcher_id: int) -> None:
-    """The task behind a profile change: idempotent. Until the engine updates one profile in
-    place, every process rebuilds its researcher engine before its next query."""
-    bump_generation(IndexState.Pool.RESEARCHERS)
-    _INDEXES[IndexState.Pool.RESEARCHERS].mark_stale()
+    """The task behind a profile change: every process updates (or, when the profile is gone,
+    removes) it in its engine before its next query. Idempotent."""
+    _record(IndexChange.Pool.RESEARCHERS, researcher_id)
 
 
 def remove_profile_from_index(*, researcher_id: int) -> None:
-    bump_generation(IndexState.Pool.RESEARCHERS)
-    _INDEXES[IndexState.Pool.RESEARCHERS].mark_stale()
+    _record(IndexChange.Pool.RESEARCHERS, researcher_id)
 
 
-def refresh_demand_index() -> None:
-    bump_generation(IndexState.Pool.DEMANDS)
-    _INDEXES[IndexState.Pool.DEMANDS].mark_stale()
+def update_demand_in_index(*, demand_id: int) -> None:
+    _record(IndexChange.Pool.DEMANDS, demand_id)
 
 
 # --- reasons ----------------------------------------------------------------------------------
@@ -441,25 +495,12 @@ class Reasons:
         return [item.value for item in self.items if item.kind == kind]
 
 
-REGION_RELATIONS = ("same_city", "same_province", "cross_region")
-
-
-def region_relation(code: str, other: str) -> str:
-    if not code or not other:
-        return "cross_region"
-    if code == other or (code[:4] == other[:4] and not code.endswith("0000")):
-        return "same_city"
-    if code[:2] == other[:2]:
-        return "same_province"
-    return "cross_region"
-
-
 def _region_label(relation: str) -> str:
     return {
-        "same_city": _("Same city"),
-        "same_province": _("Same province"),
-        "cross_region": _("Another region"),
-    }[relation]
+        "city": _("Same city"),
+        "province": _("Same province"),
+        "other": _("Another province"),
+    }.get(relation, "")
 
 
 def _reasons(
@@ -467,8 +508,7 @@ def _reasons(
     *,
     disciplines: Iterable[str] = (),
     industries: Iterable[str] = (),
-    relation: str = "",
-    extra: Iterable[EvidenceItem] = (),
+    sentence: str | None = None,
 ) -> Reasons:
     items = [EvidenceItem("keyword", _("Matching keyword"), k) for k in evidence.matched_keywords]
     items += [
@@ -482,10 +522,12 @@ def _reasons(
         items.append(EvidenceItem("achievement", str(label), achievement.title))
     items += [EvidenceItem("discipline", _("Same field"), d) for d in disciplines]
     items += [EvidenceItem("industry", _("Same industry"), i) for i in industries]
-    if relation:
-        items.append(EvidenceItem("region", _("Region"), _region_label(relation)))
-    items += list(extra)
-    return Reasons(sentence=explanation_sentence(evidence), items=tuple(items))
+    if _region_label(evidence.region_relation):
+        items.append(EvidenceItem("region", _("Region"), _region_label(evidence.region_relation)))
+    return Reasons(
+        sentence=explanation_sentence(evidence) if sentence is None else sentence,
+        items=tuple(items),
+    )
 
 
 def _shared(first: Iterable[str], second: Iterable[str]) -> list[str]:
@@ -493,14 +535,26 @@ def _shared(first: Iterable[str], second: Iterable[str]) -> list[str]:
     return [name for name in first if name in wanted]
 
 
-def _visible_evidence(
-    engine: MatchingEngine, researcher_profile: Profile, demand: Demand, *, details_visible: bool
-) -> Evidence:
-    """Evidence between a researcher and the part of a demand the viewer may read: terms that
-    occur only in protected text never reach someone who may not see it."""
+def _visible_reasons(
+    engine: MatchingEngine, profile: Profile, demand: Demand, *, viewer: Any
+) -> tuple[bool, Reasons]:
+    """Reasons between a researcher's profile and the part of a demand ``viewer`` may read:
+    terms that occur only in protected text never reach someone who may not see it."""
+    details_visible = demand_selectors.can_see_details(viewer, demand)
     text = demand_text(demand, details_visible=details_visible)
     terms = list(dict.fromkeys(engine.tokeniser.tokenise(text)))
-    return collect_evidence(researcher_profile, terms, engine.tokeniser)
+    evidence = collect_evidence(
+        profile,
+        terms,
+        engine.tokeniser,
+        region_relation=region_relation(demand.region_id, profile.region),
+    )
+    reasons = _reasons(
+        evidence,
+        disciplines=_shared(profile.disciplines, [d.name for d in demand.disciplines.all()]),
+        industries=_shared(profile.industries, [demand.industry.name]),
+    )
+    return details_visible, reasons
 
 
 # --- researchers for a demand -----------------------------------------------------------------
@@ -511,7 +565,7 @@ class ResearcherRecommendation:
     researcher: Researcher
     score: float
     reasons: Reasons
-    region_relation: str
+    region_relation: str  # city, province, other (see matching.filters.region_relation)
     is_invited: bool = False
 
 
@@ -530,19 +584,13 @@ def exclusion_reason(researcher: Researcher, demand: Demand) -> str | None:
     return None
 
 
-def scope_prefix(region_code: str, scope: str) -> str:
-    """The GB/T 2260 code prefix a scope keeps: ``local`` the city (the province when the demand
-    names only a province), ``province`` the province, ``national`` everything."""
+def _check_scope(scope: str) -> str:
     if scope not in SCOPES:
         raise ValidationFailed(
             _("Unknown scope; use one of: %(scopes)s.") % {"scopes": ", ".join(SCOPES)},
             field="scope",
         )
-    if scope == "national":
-        return ""
-    if scope == "province" or region_code.endswith("0000"):
-        return region_code[:2]
-    return region_code[:4]
+    return scope
 
 
 def _clean_k(k: int) -> int:
@@ -553,39 +601,37 @@ def _clean_k(k: int) -> int:
     return k
 
 
-def _ranked(
-    engine: MatchingEngine, query: Query, *, k: int, keep: Callable[[list[Match]], list[Match]]
-) -> list[Match]:
-    """The best ``k`` matches that ``keep`` lets through, asking the engine for more until enough
-    pass or the pool is exhausted (filters are applied here until the engine takes them)."""
-    size = len(engine)
-    fetch = min(size, max(4 * k, 50))
-    while True:
-        kept = keep(engine.rank(query, k=fetch))
-        if len(kept) >= k or fetch >= size:
-            return kept[:k]
-        fetch = min(size, fetch * 4)
+class _Candidates:
+    """The engine's filters for one demand, and the researcher rows it checked."""
 
+    def __init__(self, demand: Demand, scope: str) -> None:
+        self.demand = demand
+        self.rows: dict[int, Researcher] = {}
+        researchers = Researcher.objects.all()
+        # Cheap to list (few rows), and turned into masks by the engine.
+        ineligible = researchers.filter(has_integrity_record=True).values_list("pk", flat=True)
+        conflicts = researchers.filter(user__organisation_id=demand.enterprise_id).values_list(
+            "pk", flat=True
+        )
+        self.filters = RankFilters(
+            ineligible_ids=frozenset(str(pk) for pk in ineligible),
+            excluded_ids=frozenset(str(pk) for pk in conflicts),
+            is_eligible=self.is_eligible,
+            region_scope=_check_scope(scope),
+        )
+        self.context = QueryContext(organisation=str(demand.enterprise_id), region=demand.region_id)
 
-def _eligible_researchers(
-    demand: Demand, scope: str
-) -> Callable[[list[Match]], list[tuple[Match, Researcher]]]:
-    prefix = scope_prefix(demand.region_id, scope)
-
-    def keep(matches: list[Match]) -> list[tuple[Match, Researcher]]:
-        ids = [int(m.profile.id) for m in matches]
-        rows = Researcher.objects.select_related("unit", "region", "user").in_bulk(ids)
-        kept = []
-        for match in matches:
-            researcher = rows.get(int(match.profile.id))
-            if researcher is None or exclusion_reason(researcher, demand) is not None:
-                continue
-            if not researcher.region_id.startswith(prefix):
-                continue
-            kept.append((match, researcher))
-        return kept
-
-    return keep
+    def is_eligible(self, profile: Profile) -> bool:
+        """The rule itself, on the current row: the index may lag a figure such as capacity."""
+        researcher = (
+            Researcher.objects.select_related("unit", "region", "user")
+            .filter(pk=int(profile.id))
+            .first()
+        )
+        if researcher is None or exclusion_reason(researcher, self.demand) is not None:
+            return False
+        self.rows[researcher.pk] = researcher
+        return True
 
 
 def rank_researchers_for_demand(
@@ -594,38 +640,38 @@ def rank_researchers_for_demand(
     """Researchers for a demand, filtered and scoped, with full reasons. No permission check:
     for trusted callers (the push on publication, the command line); pages and the API call
     ``recommend_researchers``."""
-    return _rank_researchers(demand=demand, scope=scope, k=_clean_k(k))
-
-
-def _rank_researchers(*, demand: Demand, scope: str, k: int) -> list[ResearcherRecommendation]:
-    keep = _eligible_researchers(demand, scope)
+    k = _clean_k(k)
+    candidates = _Candidates(demand, scope)
     engine = researcher_engine()
-    if len(engine) == 0:
-        return []
-    pairs: list[tuple[Match, Researcher]] = []
+    matches = engine.rank(
+        query_for(demand), k=k, filters=candidates.filters, context=candidates.context
+    )
+    return _researcher_rows_for(demand, matches, candidates)
 
-    def collect(matches: list[Match]) -> list[Match]:
-        pairs[:] = keep(matches)
-        return [match for match, _researcher in pairs]
 
-    _ranked(engine, query_for(demand), k=k, keep=collect)
+def _researcher_rows_for(
+    demand: Demand, matches: Iterable[Any], candidates: _Candidates
+) -> list[ResearcherRecommendation]:
     demand_disciplines = [d.name for d in demand.disciplines.all()]
     invited = set(demand.accesses.values_list("researcher_id", flat=True))
     result = []
-    for match, researcher in pairs[:k]:
-        relation = region_relation(demand.region_id, researcher.region_id)
+    for match in matches:
+        researcher = candidates.rows.get(int(match.profile.id))
+        if researcher is None:
+            continue
+        evidence = match.evidence or Evidence()
         reasons = _reasons(
-            match.evidence or Evidence(),
+            evidence,
             disciplines=_shared(match.profile.disciplines, demand_disciplines),
             industries=_shared(match.profile.industries, [demand.industry.name]),
-            relation=relation,
+            sentence=match.explanation,
         )
         result.append(
             ResearcherRecommendation(
                 researcher=researcher,
-                score=round(match.score, 4),
+                score=round(float(match.score), 4),
                 reasons=reasons,
-                region_relation=relation,
+                region_relation=evidence.region_relation,
                 is_invited=researcher.pk in invited,
             )
         )
@@ -654,43 +700,52 @@ class TeamRecommendation:
     reasons: Reasons
 
 
-TEAM_POOL = 200
-
-
 def recommend_teams(
     *, demand: Demand, user: Any, scope: str = "national", k: int = 5
 ) -> list[TeamRecommendation]:
-    """Teams ranked from their members' evidence: a team is as strong as its best matching
-    member, and more so when a second and third member match too."""
+    """Teams ranked by the engine from their eligible members' evidence: the best member's
+    score plus how much of the demand the members cover together."""
     _check_demand_viewer(user, demand)
     k = _clean_k(k)
-    members = _rank_researchers(demand=demand, scope=scope, k=TEAM_POOL)
-    by_id = {row.researcher.pk: row for row in members}
-    teams = (
-        Team.objects.filter(members__in=list(by_id))
-        .exclude(unit_id=demand.enterprise_id)
-        .prefetch_related("members")
+    candidates = _Candidates(demand, scope)
+    teams = {
+        team.pk: team
+        for team in Team.objects.exclude(unit_id=demand.enterprise_id)
         .select_related("unit")
-        .distinct()
-    )
-    ranked = []
-    for team in teams:
-        rows = sorted(
-            (by_id[m.pk] for m in team.members.all() if m.pk in by_id),
-            key=lambda row: -row.score,
+        .prefetch_related("members")
+    }
+    engine_teams = [
+        EngineTeam(
+            id=str(team.pk),
+            name=team.name,
+            member_ids=tuple(str(m.pk) for m in team.members.all()),
         )
-        if not rows:
-            continue
-        rest = [row.score for row in rows[1:3]]
-        score = rows[0].score + 0.5 * (sum(rest) / 2 if rest else 0.0)
-        best = rows[0].reasons
-        extra = [
-            EvidenceItem("member", _("Matching member"), row.researcher.name) for row in rows[:3]
-        ]
-        reasons = Reasons(sentence=best.sentence, items=(*extra, *best.items))
-        ranked.append(TeamRecommendation(team, round(score, 4), tuple(rows[:3]), reasons))
-    ranked.sort(key=lambda t: (-t.score, t.team.pk))
-    return ranked[:k]
+        for team in teams.values()
+    ]
+    if not engine_teams:
+        return []
+    engine = researcher_engine()
+    ranked = engine.rank_teams(
+        query_for(demand),
+        engine_teams,
+        k=k,
+        filters=candidates.filters,
+        context=candidates.context,
+    )
+    result = []
+    for team_match in ranked:
+        members = tuple(_researcher_rows_for(demand, team_match.members, candidates))
+        items = [EvidenceItem("member", _("Matching member"), m.researcher.name) for m in members]
+        items += [EvidenceItem("term", _("Covered term"), t) for t in team_match.covered_terms]
+        result.append(
+            TeamRecommendation(
+                team=teams[int(team_match.team.id)],
+                score=round(float(team_match.score), 4),
+                members=members,
+                reasons=Reasons(sentence=team_match.explanation, items=tuple(items)),
+            )
+        )
+    return result
 
 
 # --- demands for a researcher -----------------------------------------------------------------
@@ -704,20 +759,6 @@ class DemandRecommendation:
     reasons: Reasons
 
 
-def _demand_reasons(
-    engine: MatchingEngine, researcher: Researcher, profile: Profile, demand: Demand, *, viewer: Any
-) -> tuple[bool, Reasons]:
-    details_visible = demand_selectors.can_see_details(viewer, demand)
-    evidence = _visible_evidence(engine, profile, demand, details_visible=details_visible)
-    reasons = _reasons(
-        evidence,
-        disciplines=_shared(profile.disciplines, [d.name for d in demand.disciplines.all()]),
-        industries=_shared(profile.industries, [demand.industry.name]),
-        relation=region_relation(demand.region_id, researcher.region_id),
-    )
-    return details_visible, reasons
-
-
 def recommend_demands(
     *, researcher: Researcher, user: Any, k: int = DEFAULT_K
 ) -> list[DemandRecommendation]:
@@ -726,35 +767,36 @@ def recommend_demands(
     if not selectors.can_see_recommended_demands(user, researcher):
         raise PermissionRefused(_("You may not see the demands recommended for this researcher."))
     k = _clean_k(k)
-    engine = demand_engine()
-    if len(engine) == 0:
-        return []
     researcher = researchers_for_index().select_related("region", "user").get(pk=researcher.pk)
     profile = profile_for(researcher)
     visible = demand_selectors.demands_visible_to(user).filter(status=Demand.Status.PUBLISHED)
     found: dict[int, Demand] = {}
 
-    def keep(matches: list[Match]) -> list[Match]:
-        ids = [int(m.profile.id) for m in matches]
-        rows = visible.prefetch_related("disciplines").in_bulk(ids)
-        found.update(rows)
-        return [
-            m
-            for m in matches
-            if int(m.profile.id) in rows
-            and rows[int(m.profile.id)].enterprise_id != researcher.unit_id
-        ]
+    def is_eligible(candidate: Profile) -> bool:
+        demand = visible.prefetch_related("disciplines").filter(pk=int(candidate.id)).first()
+        if demand is not None:
+            found[demand.pk] = demand
+        return demand is not None
 
-    matches = _ranked(engine, researcher_query(researcher), k=k, keep=keep)
+    engine = demand_engine()
+    matches = engine.rank(
+        researcher_query(researcher),
+        k=k,
+        filters=RankFilters(
+            exclude_unavailable=False, require_capacity=False, is_eligible=is_eligible
+        ),
+        # The researcher's own unit is an organisation too: its demands are a conflict.
+        context=QueryContext(organisation=str(researcher.unit_id), region=researcher.region_id),
+    )
     result = []
     for match in matches:
         demand = found[int(match.profile.id)]
-        details_visible, reasons = _demand_reasons(engine, researcher, profile, demand, viewer=user)
+        details_visible, reasons = _visible_reasons(engine, profile, demand, viewer=user)
         result.append(
             DemandRecommendation(
                 demand=demand,
                 fields=demand_selectors.mask(demand, details_visible=details_visible),
-                score=round(match.score, 4),
+                score=round(float(match.score), 4),
                 reasons=reasons,
             )
         )
@@ -774,6 +816,7 @@ def push_demand_to_researchers(*, demand_id: int, count: int = PUSH_COUNT) -> in
 
     demand = (
         Demand.objects.select_related("industry", "region", "enterprise")
+        .prefetch_related("disciplines")
         .filter(pk=demand_id, status=Demand.Status.PUBLISHED)
         .first()
     )
@@ -788,18 +831,15 @@ def push_demand_to_researchers(*, demand_id: int, count: int = PUSH_COUNT) -> in
     )
     url = reverse("demands:detail", args=[demand.pk])
     engine = researcher_engine()
-    profiles = {
-        r.pk: profile_for(r)
-        for r in researchers_for_index().filter(pk__in=[row.researcher.pk for row in rows])
-    }
+    profiles = _researcher_rows([row.researcher.pk for row in rows])
     notified = 0
     for row in rows:
         account = row.researcher.user
         if account is None or not account.is_active or account.pk in told:
             continue
-        # The researcher may not read the details yet: the reason quotes public text only.
-        _visible, reasons = _demand_reasons(
-            engine, row.researcher, profiles[row.researcher.pk], demand, viewer=account
+        # The researcher may not read the details yet: the reason quotes what they may read.
+        _visible, reasons = _visible_reasons(
+            engine, profiles[row.researcher.pk], demand, viewer=account
         )
         notifications.notify(
             recipient=account,

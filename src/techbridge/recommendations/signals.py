@@ -25,7 +25,7 @@ def researcher_saved(sender: Any, instance: Researcher, raw: bool = False, **kwa
 
 @receiver(post_delete, sender=Researcher, dispatch_uid="recommendations.researcher_deleted")
 def researcher_deleted(sender: Any, instance: Researcher, **kwargs: Any) -> None:
-    services.researcher_changed(researcher_id=instance.pk, removed=True)
+    services.researcher_changed(researcher_id=instance.pk)
 
 
 @receiver(post_save, sender=Achievement, dispatch_uid="recommendations.achievement_saved")
@@ -43,15 +43,15 @@ def _relations_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -
     if isinstance(instance, Researcher):
         services.researcher_changed(researcher_id=instance.pk)
     elif isinstance(instance, Demand):
-        services.demand_changed()
+        services.demand_changed(demand_id=instance.pk)
     else:
         # Changed from the other side (a discipline's researchers): every listed profile.
         model = kwargs.get("model")
         for pk in kwargs.get("pk_set") or ():
             if model is Researcher:
                 services.researcher_changed(researcher_id=pk)
-        if model is Demand and kwargs.get("pk_set"):
-            services.demand_changed()
+            elif model is Demand:
+                services.demand_changed(demand_id=pk)
 
 
 for _through in (
@@ -80,7 +80,7 @@ def demand_before_save(sender: Any, instance: Demand, raw: bool = False, **kwarg
 def demand_saved(sender: Any, instance: Demand, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
-    services.demand_changed()
+    services.demand_changed(demand_id=instance.pk)
     before = getattr(instance, "_status_before_save", None)
     instance._status_before_save = None  # type: ignore[attr-defined]
     published = instance.status == Demand.Status.PUBLISHED
@@ -90,4 +90,4 @@ def demand_saved(sender: Any, instance: Demand, raw: bool = False, **kwargs: Any
 
 @receiver(post_delete, sender=Demand, dispatch_uid="recommendations.demand_deleted")
 def demand_deleted(sender: Any, instance: Demand, **kwargs: Any) -> None:
-    services.demand_changed()
+    services.demand_changed(demand_id=instance.pk)

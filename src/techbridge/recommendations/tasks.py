@@ -17,9 +17,9 @@ def remove_profile_from_index(*, researcher_id: int) -> None:
     services.remove_profile_from_index(researcher_id=researcher_id)
 
 
-@shared_task(name="recommendations.refresh_demand_index")
-def refresh_demand_index() -> None:
-    services.refresh_demand_index()
+@shared_task(name="recommendations.update_demand_in_index")
+def update_demand_in_index(*, demand_id: int) -> None:
+    services.update_demand_in_index(demand_id=demand_id)
 
 
 @shared_task(name="recommendations.push_demand")
