@@ -140,3 +140,18 @@ def test_snapshot_on_disk_is_reopened(pool, settings, tmp_path, monkeypatch):
     newcomer = researcher(name="卫新人", keywords=["隔膜"])
     assert str(newcomer.pk) in [p.id for p in services.researcher_engine().profiles]
     assert encoded == [1]  # only the new profile
+
+
+def test_a_closed_demand_leaves_the_demand_pool(pool, users):
+    from techbridge.demands import services as demand_services
+
+    def recommended():
+        return [
+            row.demand
+            for row in services.recommend_demands(researcher=pool.best, user=pool.best.user)
+        ]
+
+    assert recommended() == [pool.demand]
+    demand_services.close_demand(actor=users["enterprise"], demand=pool.demand)
+    assert recommended() == []
+    assert str(pool.demand.pk) not in [d.id for d in services.demand_engine().demands]

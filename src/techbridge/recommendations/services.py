@@ -6,7 +6,7 @@ and region scope to the engine, and turns the engine's evidence into the reasons
 — never quoting a demand's protected text to someone who may not read it.
 
 Index lifecycle. Each process opens its engine lazily on first use: from the snapshot under
-``settings.MATCHING_INDEX_DIR`` when there is one (``MatchingEngine.save``/``load``), otherwise
+``settings.MATCHING_INDEX_DIR`` when there is one (the engines' ``save``/``load``), otherwise
 built from the database (and then saved). A change to a researcher, an achievement or a demand
 is applied to this process's engine before its next query (``add``/``update``/``remove`` of
 the engine, no rebuild) and, when the transaction commits, recorded in the database
@@ -40,12 +40,15 @@ from django.utils.translation import gettext as _
 from techbridge.core.errors import PermissionRefused, ValidationFailed
 from techbridge.demands import selectors as demand_selectors
 from techbridge.demands.models import Demand
+from techbridge.matching.demands import DemandPool
+from techbridge.matching.demands import demand_text as engine_demand_text
 from techbridge.matching.dense import Encoder, HashingEncoder, UniversalSentenceEncoder
-from techbridge.matching.engine import MatchingEngine, profile_text
+from techbridge.matching.engine import MatchingEngine, Ranker, profile_text
 from techbridge.matching.explain import Evidence, collect_evidence, explanation_sentence
 from techbridge.matching.filters import QueryContext, RankFilters, region_relation
 from techbridge.matching.index import IndexFormatError
 from techbridge.matching.model import Achievement as EngineAchievement
+from techbridge.matching.model import Demand as EngineDemand
 from techbridge.matching.model import Profile, Query
 from techbridge.matching.model import Team as EngineTeam
 from techbridge.matching.text import Tokeniser
@@ -120,34 +123,22 @@ def query_for(demand: Demand) -> Query:
     )
 
 
-def demand_profile(demand: Demand) -> Profile:
-    """A published demand as a row of the demand pool (for ranking demands for a researcher)."""
-    return Profile(
+def demand_for_pool(demand: Demand) -> EngineDemand:
+    """A published demand as a row of the demand pool (for ranking demands for a researcher);
+    with its protected text, which ranks but is never shown from here."""
+    return EngineDemand(
         id=str(demand.pk),
-        name=demand.title,
-        disciplines=tuple(d.name for d in demand.disciplines.all()),
-        keywords=tuple(k for k in demand.keywords or [] if k),
-        summary="；".join(
-            p
-            for p in (demand.title, demand.summary, demand.description, demand.expected_outcome)
-            if p
+        title=demand.title,
+        text="；".join(
+            p for p in (demand.summary, demand.description, demand.expected_outcome) if p
         ),
-        region=demand.region_id,
-        unit=demand.enterprise.name,
-        organisation=str(demand.enterprise_id),
+        keywords=tuple(k for k in demand.keywords or [] if k),
+        disciplines=tuple(d.name for d in demand.disciplines.all()),
         industries=(demand.industry.name,),
-    )
-
-
-def researcher_query(researcher: Researcher) -> Query:
-    """What a researcher does, as a query against the demand pool."""
-    profile = profile_for(researcher)
-    return Query(
-        id=f"researcher-{researcher.pk}",
-        text=profile_text(profile),
-        type="researcher",
-        region=profile.region,
-        discipline=profile.discipline,
+        region=demand.region_id,
+        organisation=str(demand.enterprise_id),
+        is_confidential=demand.confidentiality != Demand.Confidentiality.PUBLIC,
+        is_open=demand.status == Demand.Status.PUBLISHED,
     )
 
 
@@ -202,14 +193,43 @@ def _latest_change(pool: str) -> int:
     return IndexChange.objects.filter(pool=pool).aggregate(last=Max("id"))["last"] or 0
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """How one pool's engine is made, reopened and changed (researchers: MatchingEngine over
+    profiles; demands: the engine's DemandPool)."""
+
+    make: Callable[[list[Any], Encoder, Any], Ranker]
+    load: Callable[[Path, Encoder], Ranker]
+    text: Callable[[Any], str]
+    update: Callable[[Any, Any, Any], None]  # (engine, row, vector)
+    remove: Callable[[Any, str], None]  # (engine, id)
+
+
+PROFILES = _Kind(
+    make=lambda rows, encoder, vectors: MatchingEngine(rows, encoder=encoder, vectors=vectors),
+    load=lambda directory, encoder: MatchingEngine.load(directory, encoder=encoder),
+    text=profile_text,
+    update=lambda engine, row, vector: engine.update_profile(row, vector=vector),
+    remove=lambda engine, row_id: engine.remove_profile(row_id),
+)
+DEMANDS = _Kind(
+    make=lambda rows, encoder, vectors: DemandPool(rows, encoder=encoder, vectors=vectors),
+    load=lambda directory, encoder: DemandPool.load(directory, encoder=encoder),
+    text=engine_demand_text,
+    update=lambda engine, row, vector: engine.update_demand(row, vector=vector),
+    remove=lambda engine, row_id: engine.remove_demand(row_id),
+)
+
+
 @dataclass
 class _PoolIndex:
     """This process's engine over one pool, opened lazily and kept in step with changes."""
 
     pool: str
-    # The pool's rows as profiles: all of them (ids None) or those among ``ids`` still in it.
-    rows: Callable[[Iterable[int] | None], dict[int, Profile]]
-    engine: MatchingEngine | None = None
+    kind: _Kind
+    # The pool's rows for the engine: all of them (ids None) or those among ``ids`` still in it.
+    rows: Callable[[Iterable[int] | None], dict[int, Any]]
+    engine: Any = None
     encoder_name: str = ""
     change_id: int = 0  # the last IndexChange applied
     pending: set[int] = field(default_factory=set)  # changed here, not applied yet
@@ -225,7 +245,7 @@ class _PoolIndex:
             self.engine, self.change_id, self.unsaved = None, 0, 0
             self.pending.clear()
 
-    def get(self, *, progress: Progress | None = None) -> MatchingEngine:
+    def get(self, *, progress: Progress | None = None) -> Any:
         with self.lock:
             if self.engine is None or _encoder_name() != self.encoder_name:
                 encoder_name, encoder = _encoder()
@@ -235,7 +255,7 @@ class _PoolIndex:
             assert self.engine is not None
             return self.engine
 
-    def rebuild(self, *, progress: Progress | None = None) -> MatchingEngine:
+    def rebuild(self, *, progress: Progress | None = None) -> Any:
         with self.lock:
             self._build(*_encoder(), progress)
             assert self.engine is not None
@@ -256,7 +276,7 @@ class _PoolIndex:
             meta = json.loads(meta_path.read_text())
             if meta.get("encoder") != encoder_name:
                 return False
-            self.engine = MatchingEngine.load(directory, encoder=encoder)
+            self.engine = self.kind.load(directory, encoder)
         except (OSError, ValueError, KeyError, IndexFormatError):
             log.warning("Ignoring the unreadable matching snapshot %s", directory)
             return False
@@ -284,11 +304,11 @@ class _PoolIndex:
         change_id = _latest_change(self.pool)
         self.pending.clear()
         say("load", 0, 1)
-        profiles = list(self.rows(None).values())
+        rows = list(self.rows(None).values())
         say("load", 1, 1)
-        vectors = _encode(encoder, profiles, say)
+        vectors = _encode(encoder, [self.kind.text(row) for row in rows], say)
         say("index", 0, 1)
-        self.engine = MatchingEngine(profiles, encoder=encoder, vectors=vectors)
+        self.engine = self.kind.make(rows, encoder, vectors)
         say("index", 1, 1)
         self.encoder_name, self.change_id = encoder_name, change_id
         self._save()
@@ -308,25 +328,26 @@ class _PoolIndex:
         self.pending.clear()
         current = self.rows(changed)
         updated = [current[i] for i in sorted(changed) if i in current]
-        vectors = _encode(self.engine.encoder, updated, _no_progress)
-        for profile, vector in zip(updated, vectors, strict=True):
-            self.engine.update_profile(profile, vector=vector)
+        texts = [self.kind.text(row) for row in updated]
+        vectors = _encode(self.engine.encoder, texts, _no_progress)
+        for row, vector in zip(updated, vectors, strict=True):
+            self.kind.update(self.engine, row, vector)
         for object_id in sorted(changed - current.keys()):
-            self.engine.remove_profile(str(object_id))
+            self.kind.remove(self.engine, str(object_id))
         self.unsaved += len(changed)
         if self.unsaved >= SAVE_EVERY:
             self._save()
 
 
-def _encode(encoder: Encoder, profiles: Sequence[Profile], say: Progress) -> Any:
+def _encode(encoder: Encoder, texts: Sequence[str], say: Progress) -> Any:
     import numpy as np
 
-    vectors = np.zeros((len(profiles), encoder.dim), dtype=np.float32)
-    say("encode", 0, len(profiles))
-    for start in range(0, len(profiles), ENCODE_BATCH):
-        batch = profiles[start : start + ENCODE_BATCH]
-        vectors[start : start + len(batch)] = encoder.encode([profile_text(p) for p in batch])
-        say("encode", start + len(batch), len(profiles))
+    vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    say("encode", 0, len(texts))
+    for start in range(0, len(texts), ENCODE_BATCH):
+        batch = texts[start : start + ENCODE_BATCH]
+        vectors[start : start + len(batch)] = encoder.encode(list(batch))
+        say("encode", start + len(batch), len(texts))
     return vectors
 
 
@@ -337,24 +358,27 @@ def _researcher_rows(ids: Iterable[int] | None) -> dict[int, Profile]:
     return {r.pk: profile_for(r) for r in rows}
 
 
-def _demand_rows(ids: Iterable[int] | None) -> dict[int, Profile]:
+def _demand_rows(ids: Iterable[int] | None) -> dict[int, EngineDemand]:
     rows = demands_for_index()
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
-    return {d.pk: demand_profile(d) for d in rows}
+    return {d.pk: demand_for_pool(d) for d in rows}
 
 
 _INDEXES = {
-    IndexChange.Pool.RESEARCHERS: _PoolIndex(IndexChange.Pool.RESEARCHERS, _researcher_rows),
-    IndexChange.Pool.DEMANDS: _PoolIndex(IndexChange.Pool.DEMANDS, _demand_rows),
+    IndexChange.Pool.RESEARCHERS: _PoolIndex(
+        IndexChange.Pool.RESEARCHERS, PROFILES, _researcher_rows
+    ),
+    IndexChange.Pool.DEMANDS: _PoolIndex(IndexChange.Pool.DEMANDS, DEMANDS, _demand_rows),
 }
 
 
 def researcher_engine() -> MatchingEngine:
-    return _INDEXES[IndexChange.Pool.RESEARCHERS].get()
+    engine: MatchingEngine = _INDEXES[IndexChange.Pool.RESEARCHERS].get()
+    return engine
 
 
-def demand_engine() -> MatchingEngine:
+def demand_engine() -> DemandPool:
     return _INDEXES[IndexChange.Pool.DEMANDS].get()
 
 
@@ -536,7 +560,7 @@ def _shared(first: Iterable[str], second: Iterable[str]) -> list[str]:
 
 
 def _visible_reasons(
-    engine: MatchingEngine, profile: Profile, demand: Demand, *, viewer: Any
+    engine: Ranker, profile: Profile, demand: Demand, *, viewer: Any
 ) -> tuple[bool, Reasons]:
     """Reasons between a researcher's profile and the part of a demand ``viewer`` may read:
     terms that occur only in protected text never reach someone who may not see it."""
@@ -772,25 +796,25 @@ def recommend_demands(
     visible = demand_selectors.demands_visible_to(user).filter(status=Demand.Status.PUBLISHED)
     found: dict[int, Demand] = {}
 
-    def is_eligible(candidate: Profile) -> bool:
+    def is_eligible(candidate: EngineDemand) -> bool:
         demand = visible.prefetch_related("disciplines").filter(pk=int(candidate.id)).first()
         if demand is not None:
             found[demand.pk] = demand
         return demand is not None
 
     engine = demand_engine()
-    matches = engine.rank(
-        researcher_query(researcher),
+    # The conflict of interest (a demand of the researcher's own unit) and the region come from
+    # the profile; closed demands count as unavailable.
+    matches = engine.rank_demands(
+        profile,
         k=k,
-        filters=RankFilters(
-            exclude_unavailable=False, require_capacity=False, is_eligible=is_eligible
-        ),
-        # The researcher's own unit is an organisation too: its demands are a conflict.
-        context=QueryContext(organisation=str(researcher.unit_id), region=researcher.region_id),
+        filters=RankFilters(require_capacity=False, is_eligible=is_eligible),
     )
     result = []
     for match in matches:
-        demand = found[int(match.profile.id)]
+        # The engine's own evidence stays silent on every confidential demand; the platform
+        # knows who may read what, so the reasons are rebuilt from the text this viewer may read.
+        demand = found[int(match.demand_id)]
         details_visible, reasons = _visible_reasons(engine, profile, demand, viewer=user)
         result.append(
             DemandRecommendation(
