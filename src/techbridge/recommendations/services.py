@@ -365,7 +365,7 @@ def _demand_rows(ids: Iterable[int] | None) -> dict[int, EngineDemand]:
     return {d.pk: demand_for_pool(d) for d in rows}
 
 
-_INDEXES = {
+_INDEXES: dict[str, _PoolIndex] = {
     IndexChange.Pool.RESEARCHERS: _PoolIndex(
         IndexChange.Pool.RESEARCHERS, PROFILES, _researcher_rows
     ),
