@@ -86,7 +86,7 @@ def test_invalid_credit_code_is_422_with_the_services_message(newcomer, api_clie
     )
     assert response.status_code == 422
     assert response.json()["field"] == "credit_code"
-    assert "check character" in response.json()["detail"]
+    assert "校验码" in response.json()["detail"]
     assert not Organisation.objects.filter(name=ENTERPRISE["name"]).exists()
 
 

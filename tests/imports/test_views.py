@@ -54,7 +54,7 @@ def test_unit_uploads_researchers_and_reads_the_result(client, users, refdata):
     assert not Researcher.objects.filter(name="李强").exists()
     result = client.get(response["Location"])
     assert result.status_code == 200
-    assert "999" in result.text and "This column is required." in result.text
+    assert "999" in result.text and "此列为必填项。" in result.text
     assert "<td>3</td><td>学科</td>" in result.text and "<td>4</td><td>姓名</td>" in result.text
 
     report = client.get(reverse("imports:run_errors", args=[run.pk]))
@@ -95,7 +95,7 @@ def test_dry_run_from_the_web_saves_nothing(client, users, refdata):
     assert response.status_code == 302
     assert Researcher.objects.count() == before
     result = client.get(response["Location"])
-    assert "This was a dry run" in result.text
+    assert "本次为试运行" in result.text
 
 
 def test_a_refused_file_comes_back_as_a_form_error(client, users, refdata):
@@ -105,7 +105,7 @@ def test_a_refused_file_comes_back_as_a_form_error(client, users, refdata):
         client, "researchers", bad_columns, organisation=users["unit"].organisation_id
     )
     assert response.status_code == 200
-    assert "Required columns are missing: 姓名" in response.text
+    assert "缺少必填列：姓名" in response.text
     wrong_type = SimpleUploadedFile("a.txt", b"hello")
     response = upload(client, "researchers", wrong_type, organisation=users["unit"].organisation_id)
     assert "Only .xlsx and .csv files can be imported" in response.text
@@ -234,7 +234,7 @@ def test_progress_of_an_upload_can_be_polled(client, users, refdata):
     )
     response = client.get(reverse("imports:progress"), {"token": token})
     assert response.status_code == 200
-    assert "3 of 3 rows" in response.text
+    assert "已校验 3 / 3 行" in response.text
     client.force_login(users["enterprise"])  # another user cannot read it
     response = client.get(reverse("imports:progress"), {"token": token})
     assert "3 of 3" not in response.text
