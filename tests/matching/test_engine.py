@@ -80,3 +80,20 @@ def test_large_pool_path_scores_candidates_only(dataset):
     matches = engine.rank(QUERY, k=8)
     assert matches[0].profile.id == "r1"
     assert len(matches) <= 6
+
+
+def test_explanations_name_the_matching_achievement_and_its_terms(engine):
+    best = engine.rank(QUERY, k=1)[0]
+    assert "固态电解质" in best.evidence.achievement_terms
+    assert "《固态电解质与锂金属负极的界面稳定性》涉及“固态电解质”" in best.explanation
+    # No region on either side: no region sentence.
+    assert best.evidence.region_relation == ""
+    assert "城市" not in best.explanation and "省份" not in best.explanation
+
+
+def test_rank_returns_a_ranking_list_compatible_with_the_first_api(engine):
+    ranking = engine.rank(QUERY, k=2)
+    assert isinstance(ranking, list) and ranking.excluded == {}
+    assert [type(m).__name__ for m in ranking] == ["Match", "Match"]
+    with pytest.raises(ValueError, match="unknown method"):
+        engine.rank(QUERY, method="magic")

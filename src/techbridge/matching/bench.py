@@ -1,8 +1,9 @@
 """``techbridge matching bench``: build, save, load and query synthetic pools; measure it all.
 
-For each size: profiles are generated (:mod:`.synthetic`, fixed seed) and indexed — encoding runs
-in ``processes`` worker processes (one BLAS thread each) while the main process builds the BM25
-rows, so both cores work; the index is saved (its size on disk is ``index_mb``) and loaded again,
+For each size: profiles are generated (:mod:`.synthetic`, fixed seed) and indexed — cutting the
+texts and encoding run in ``processes`` worker processes (one BLAS thread each) while the main
+process turns their tokens into BM25 rows, so both cores work; the index is saved (its size on
+disk is ``index_mb``) and loaded again,
 and the queries run against the loaded engine, as they would after a restart:
 
 - ``query_ms``: p50/p95/p99 of single ``rank(query, k=20)`` calls (encoding, BM25, ANN, fusion,
@@ -19,19 +20,24 @@ import multiprocessing
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from techbridge.matching.dense import Encoder, HashingEncoder, UniversalSentenceEncoder
-from techbridge.matching.engine import MatchingEngine, profile_text
+from techbridge.matching.engine import EngineSettings, MatchingEngine, profile_text
 from techbridge.matching.filters import QueryContext, RankFilters
+from techbridge.matching.model import Profile
+from techbridge.matching.sparse import profile_fields, weights_of
 from techbridge.matching.synthetic import synthetic_profiles, synthetic_queries
 from techbridge.matching.text import Tokeniser
 
 _worker_encoder: Encoder | None = None
+# Set before the worker processes fork, so they inherit them without pickling.
+_shared: dict[str, Any] = {}
+_SEPARATOR = "\x1f"
 
 
 def make_encoder(name: str, *, threads: int = 2) -> Encoder:
@@ -47,29 +53,65 @@ def _start_worker(name: str) -> None:
     _worker_encoder = make_encoder(name, threads=1)
 
 
-def _encode_chunk(texts: list[str]) -> np.ndarray:
+def _prepare_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, list[list[str]]]:
+    """Vectors and field tokens (joined, cheaper to pickle) of profiles[start:end]."""
     assert _worker_encoder is not None
-    return _worker_encoder.encode(texts)
+    profiles: list[Profile] = _shared["profiles"][bounds[0] : bounds[1]]
+    tokeniser: Tokeniser = _shared["tokeniser"]
+    names: list[str] = _shared["fields"]
+    rows = []
+    for profile in profiles:
+        texts = profile_fields(profile)
+        rows.append([_SEPARATOR.join(tokeniser.tokenise(texts[name])) for name in names])
+    return _worker_encoder.encode([profile_text(p) for p in profiles]), rows
 
 
-def encode_in_processes(
-    texts: Sequence[str], *, encoder_name: str, processes: int = 2, chunk: int = 2000
-) -> Callable[[], np.ndarray]:
-    """Start encoding ``texts`` in worker processes; the returned function waits for the rows."""
+def build_in_processes(
+    profiles: list[Profile],
+    *,
+    encoder_name: str,
+    processes: int = 2,
+    chunk: int = 2000,
+    progress: Callable[[str], None] | None = None,
+) -> MatchingEngine:
+    """Build an engine with tokenising and encoding spread over ``processes`` processes.
+
+    Workers cut the fields with a copy of the engine's dictionary (taught before they fork)
+    and encode; the main process turns their tokens into BM25 rows as the chunks arrive.
+    """
+    say = progress or (lambda message: None)
+    tokeniser = Tokeniser()
+    tokeniser.add_words(dict.fromkeys(w for p in profiles for w in (*p.disciplines, *p.keywords)))
+    names = [n for n, w in weights_of(EngineSettings().field_weights).items() if w > 0]
+    _shared.update(profiles=profiles, tokeniser=tokeniser, fields=names)
     context = multiprocessing.get_context("fork")
     pool = context.Pool(processes, initializer=_start_worker, initargs=(encoder_name,))
-    chunks = [list(texts[i : i + chunk]) for i in range(0, len(texts), chunk)]
-    pending = pool.map_async(_encode_chunk, chunks, chunksize=1)
+    bounds = [(i, min(i + chunk, len(profiles))) for i in range(0, len(profiles), chunk)]
+    vector_parts: list[np.ndarray] = []
 
-    def wait() -> np.ndarray:
-        try:
-            parts = pending.get()
-        finally:
-            pool.close()
-            pool.join()
-        return np.vstack(parts) if parts else np.zeros((0, 0), np.float32)
+    def token_rows() -> Iterator[dict[str, list[str]]]:
+        for done, (vectors, rows) in enumerate(pool.imap(_prepare_chunk, bounds), start=1):
+            vector_parts.append(vectors)
+            if done % 50 == 0:
+                say(f"{done * chunk} profiles cut and encoded")
+            for row in rows:
+                yield {
+                    name: row[i].split(_SEPARATOR) if row[i] else [] for i, name in enumerate(names)
+                }
 
-    return wait
+    try:
+        return MatchingEngine(
+            profiles,
+            encoder=make_encoder(encoder_name),
+            tokeniser=tokeniser,
+            tokens=token_rows(),
+            vectors=lambda: np.vstack(vector_parts),
+            progress=say,
+        )
+    finally:
+        pool.close()
+        pool.join()
+        _shared.clear()
 
 
 def rss_mb() -> float:
@@ -103,22 +145,20 @@ def run_size(
     profiles = list(synthetic_profiles(size))
     queries = synthetic_queries(query_count)
     started = time.perf_counter()
-    vectors: Any = None
     if processes > 1:
-        say(f"{size}: encoding in {processes} processes while BM25 rows are built")
-        vectors = encode_in_processes(
-            [profile_text(p) for p in profiles], encoder_name=encoder_name, processes=processes
+        say(f"{size}: cutting and encoding in {processes} processes")
+        engine = build_in_processes(
+            profiles, encoder_name=encoder_name, processes=processes, progress=say
         )
-    engine = MatchingEngine(
-        profiles, encoder=make_encoder(encoder_name), vectors=vectors, progress=say
-    )
+    else:
+        engine = MatchingEngine(profiles, encoder=make_encoder(encoder_name), progress=say)
     build_s = time.perf_counter() - started
     say(f"{size}: built in {build_s:.1f}s; saving")
     root = Path(tempfile.mkdtemp(prefix="techbridge-bench-", dir=workdir))
     try:
         engine.save(root / "index")
         index_mb = directory_mb(root / "index")
-        del engine, profiles, vectors
+        del engine, profiles
         gc.collect()
         say(f"{size}: loading")
         engine = MatchingEngine.load(root / "index", encoder=make_encoder(encoder_name))

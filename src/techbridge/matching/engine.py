@@ -411,9 +411,13 @@ class MatchingEngine(Ranker):
         tokeniser: Tokeniser | None = None,
         vectors: np.ndarray | Callable[[], np.ndarray] | None = None,
         words: Iterable[str] = (),
+        tokens: Iterable[Mapping[str, Sequence[str]]] | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> None:
         """Index ``profiles``; ``vectors`` skips encoding when they were encoded before.
+
+        ``tokens`` (field → tokens per profile, in order) skips tokenising, for builds that cut
+        the texts in other processes with the same dictionary (see :mod:`.bench`).
 
         ``vectors`` may also be a function returning them, called once the BM25 rows are built
         (so that encoding in other processes overlaps the tokenising here).
@@ -423,7 +427,7 @@ class MatchingEngine(Ranker):
         """
         self.settings = settings or EngineSettings()
         self.index = self._new_index(
-            profiles, encoder, tokeniser or Tokeniser(), vectors, words, progress
+            profiles, encoder, tokeniser or Tokeniser(), vectors, words, tokens, progress
         )
 
     def _new_index(
@@ -433,6 +437,7 @@ class MatchingEngine(Ranker):
         tokeniser: Tokeniser,
         vectors: np.ndarray | Callable[[], np.ndarray] | None,
         words: Iterable[str],
+        tokens: Iterable[Mapping[str, Sequence[str]]] | None,
         progress: Callable[[str], None] | None,
     ) -> DocumentIndex:
         settings = self.settings
@@ -448,6 +453,7 @@ class MatchingEngine(Ranker):
             nprobe=settings.nprobe,
             delta_limit=settings.delta_limit,
             words=words,
+            tokens=tokens,
             progress=progress,
         )
 

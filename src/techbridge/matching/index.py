@@ -80,8 +80,15 @@ class DocumentIndex:
         delta_limit: int = 20_000,
         compact_ratio: float = 0.25,
         words: Iterable[str] = (),
+        tokens: Iterable[Mapping[str, Sequence[str]]] | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> None:
+        """Index ``items``.
+
+        ``vectors`` (or a function returning them) skips encoding; ``tokens`` (one mapping of
+        field → tokens per item, in order, possibly a lazy iterator) skips tokenising, for
+        builds that cut text in other processes with the same dictionary.
+        """
         say = progress or (lambda message: None)
         self.kind = kind
         self.encoder = encoder
@@ -102,7 +109,18 @@ class DocumentIndex:
             fields_of=kind.fields,
             delta_limit=delta_limit,
         )
-        self.sparse.add_many(items)
+        if tokens is None:
+            self.sparse.add_many(items)
+        else:
+            batch: list[Mapping[str, Sequence[str]]] = []
+            for row in tokens:
+                batch.append(row)
+                if len(batch) == 4096:
+                    self.sparse.add_tokens_batch(batch)
+                    batch = []
+            self.sparse.add_tokens_batch(batch)
+            if self.sparse.size != len(items):
+                raise ValueError(f"{self.sparse.size} token rows for {len(items)} items")
         self.sparse.merge_delta()
         if callable(vectors):
             # Encoding started elsewhere (other processes) and overlapped the BM25 rows.
@@ -159,7 +177,7 @@ class DocumentIndex:
 
     def teach(self, words: Iterable[str]) -> None:
         """Add domain words to the tokeniser's dictionary (remembered for :meth:`save`)."""
-        new = [w for w in words if w and w not in self.words]
+        new = [w for w in dict.fromkeys(words) if w and w not in self.words]
         for word in new:
             self.words[word] = None
         self.tokeniser.add_words(new)

@@ -121,6 +121,19 @@ class _Field:
             np.zeros(0, np.float32),
         )
         self.delta: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        # The main lists' term-frequency components tf / (tf + k1 (1 − b + b·len/avg)), valid
+        # for the statistics in ``component_key``: a loaded, unchanging index computes them once.
+        self.components: np.ndarray | None = None
+        self.component_key: tuple[float, ...] = ()
+
+    def main_components(self, k1: float, b: float, average: float) -> np.ndarray:
+        key = (k1, b, average, float(len(self.main[1])))
+        if self.components is None or self.component_key != key:
+            _, documents, tfs = self.main
+            norm = k1 * ((1 - b) + b * self.lengths.values / average)
+            self.components = (tfs / (tfs + norm[documents])).astype(np.float32)
+            self.component_key = key
+        return self.components
 
     def row(self, position: int) -> tuple[np.ndarray, np.ndarray]:
         pointer = self.row_pointer.values
@@ -287,22 +300,26 @@ class SparseIndex:
             if field.delta is None and field.main_rows < self.size:
                 rows, row_terms, row_frequencies = field.entries(field.main_rows, self.size)
                 field.delta = _postings(rows, row_terms, row_frequencies, len(self.vocabulary))
-            lists = [field.main] if field.delta is None else [field.main, field.delta]
+            components = field.main_components(self.k1, self.b, average)
+            pointer, documents, _ = field.main
             for term in terms:
                 if term >= len(frequency) or frequency[term] <= 0:
                     continue
                 df = float(frequency[term])
-                idf = math.log(1.0 + (count - df + 0.5) / (df + 0.5))
-                for pointer, documents, tfs in lists:
-                    if term + 1 >= len(pointer):
-                        continue
+                weight = np.float32(field.weight * math.log(1.0 + (count - df + 0.5) / (df + 0.5)))
+                if term + 1 < len(pointer) and pointer[term] < pointer[term + 1]:
                     start, end = pointer[term], pointer[term + 1]
-                    if start == end:
-                        continue
-                    rows = documents[start:end]
-                    tf = tfs[start:end]
-                    norm = self.k1 * ((1 - self.b) + self.b * lengths[rows] / average)
-                    total[rows] += np.float32(field.weight * idf) * (tf / (tf + norm))
+                    total[documents[start:end]] += weight * components[start:end]
+                if field.delta is not None:
+                    delta_pointer, delta_documents, delta_tfs = field.delta
+                    if term + 1 < len(delta_pointer) and (
+                        delta_pointer[term] < delta_pointer[term + 1]
+                    ):
+                        start, end = delta_pointer[term], delta_pointer[term + 1]
+                        rows = delta_documents[start:end]
+                        tf = delta_tfs[start:end]
+                        norm = self.k1 * ((1 - self.b) + self.b * lengths[rows] / average)
+                        total[rows] += weight * (tf / (tf + norm))
         return total
 
     def document_terms(self, position: int) -> set[int]:
