@@ -61,7 +61,7 @@ def test_unit_uploads_researchers_and_reads_the_result(client, users, refdata):
     assert report.status_code == 200 and report["Content-Type"] == XLSX
     sheet = load_workbook(io.BytesIO(report.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Row", "Column", "Reason")
+    assert rows[0] == ("行", "列", "原因")
     assert [(r[0], r[1]) for r in rows[1:]] == [(3, "学科"), (4, "姓名")]
 
     home = client.get(reverse("imports:home"))
@@ -108,7 +108,7 @@ def test_a_refused_file_comes_back_as_a_form_error(client, users, refdata):
     assert "缺少必填列：姓名" in response.text
     wrong_type = SimpleUploadedFile("a.txt", b"hello")
     response = upload(client, "researchers", wrong_type, organisation=users["unit"].organisation_id)
-    assert "Only .xlsx and .csv files can be imported" in response.text
+    assert "仅支持导入 .xlsx 和 .csv 文件" in response.text
     assert not ImportRun.objects.exists()
 
 
