@@ -512,3 +512,111 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id} {self.from_state} → {self.to_state}"
+
+
+# --- two-way selection (双向选择) ---------------------------------------------------------------
+
+
+class Preference(models.Model):
+    """One party's rank of one candidate pairing in the two-way selection (双向选择).
+
+    A pairing is a commissioner application (a researcher applying to one enterprise
+    application), so both sides rank the same rows: ``side="enterprise"`` is the enterprise
+    application ranking the researcher who applied to it, ``side="researcher"`` is the researcher
+    ranking the enterprise application. Rank 1 is the favourite. ``dispatch.selection`` keeps
+    these rows; a candidate a party left unranked follows its ranked ones in the engine's order.
+    """
+
+    class Side(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Enterprise ranks the researcher")
+        RESEARCHER = "researcher", _("Researcher ranks the enterprise")
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="preferences"
+    )
+    side = models.CharField(_("who ranks"), max_length=20, choices=Side.choices)
+    commissioner_application = models.ForeignKey(
+        CommissionerApplication,
+        verbose_name=_("commissioner application"),
+        on_delete=models.CASCADE,
+        related_name="preferences",
+    )
+    rank = models.PositiveIntegerField(_("rank"))
+    ranked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ranked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["round", "side", "rank", "id"]
+        verbose_name = _("preference")
+        verbose_name_plural = _("preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["side", "commissioner_application"], name="one_preference_per_side"
+            ),
+            models.CheckConstraint(condition=models.Q(rank__gte=1), name="preference_rank_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side} #{self.rank}: {self.commissioner_application_id}"
+
+
+class SelectionRun(models.Model):
+    """One computation of the two-way selection of a round by the provincial administrator.
+
+    ``parameters`` holds what the solver was given (k, m, the quota groups, the score source),
+    ``result`` the pairs, who stayed unmatched and why, the objective and the statistics.
+    A run is a ``draft`` until it is applied (the pairs selected, the other candidates not
+    selected); ``fingerprint`` digests the preferences and states it was computed from, so a
+    run computed before a change cannot be applied.
+    """
+
+    class Mode(models.TextChoices):
+        STABLE = "stable", _("Stable matching")
+        OPTIMAL = "optimal", _("Highest total score")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPLIED = "applied", _("Applied")
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="selection_runs"
+    )
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("computed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("computed"), auto_now_add=True)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("selection run")
+        verbose_name_plural = _("selection runs")
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.get_mode_display()} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dispatch:selection:run", args=[self.pk])
