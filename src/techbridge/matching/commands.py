@@ -150,9 +150,9 @@ def bench_command(
         "batch QPS",
     ):
         table.add_column(column, justify="right")
-    for size, row in figures.items():
+    for label, row in figures.items():
         table.add_row(
-            size,
+            label,
             str(row["build_s"]),
             str(row["index_mb"]),
             str(row["rss_mb"]),

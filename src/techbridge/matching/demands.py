@@ -258,7 +258,7 @@ class DemandPool(Ranker):
         query_region = region_code(profile.region)
         matches = []
         for position, score, _ in chosen:
-            demand: Demand = self.index.items[position]
+            demand: Demand = self.index.item(position)
             relation = RELATIONS[
                 int(
                     region_relations(query_region, self.index.attributes.region.values[[position]])[

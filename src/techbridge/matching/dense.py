@@ -244,7 +244,8 @@ class VectorStore:
             return scores[top].astype(np.float32), top.astype(np.int64)
         import faiss
 
-        params = faiss.SearchParametersIVF(nprobe=self.nprobe)
+        params = faiss.SearchParametersIVF()
+        params.nprobe = self.nprobe
         bitmap = None
         if mask is not None:
             bitmap = np.packbits(mask[: self.size], bitorder="little")

@@ -362,7 +362,7 @@ class Ranker:
             if predicate is None:
                 return True
             if position not in verdicts:
-                verdicts[position] = bool(predicate(self.index.items[position]))
+                verdicts[position] = bool(predicate(self.index.item(position)))
             return verdicts[position]
 
         if reasons or predicate is not None:
@@ -543,7 +543,7 @@ class MatchingEngine(Ranker):
         query_region = region_code(region)
         matches = []
         for position, score, _ in chosen:
-            profile = self.index.items[position]
+            profile = self.index.item(position)
             relation = region_relations(
                 query_region, self.index.attributes.region.values[[position]]
             )
@@ -637,7 +637,7 @@ class MatchingEngine(Ranker):
                 for p in members_of[team.id]
                 if eligible[p]
                 and int(p) in score_of
-                and (predicate is None or predicate(self.index.items[p]))
+                and (predicate is None or predicate(self.index.item(p)))
             ]
             if not members:
                 continue
@@ -654,7 +654,7 @@ class MatchingEngine(Ranker):
             score = score_of[members[0]] + self.settings.team_coverage_weight * coverage
             matches = []
             for position in named:
-                profile = self.index.items[position]
+                profile = self.index.item(position)
                 evidence = collect_evidence(
                     profile, list(dict.fromkeys(tokens)), self.tokeniser, predicted=predicted
                 )

@@ -169,6 +169,13 @@ class DocumentIndex:
         found = [self.positions[i] for i in ids if i in self.positions]
         return np.asarray(found, dtype=np.int64)
 
+    def item(self, position: int) -> Any:
+        """The live item at ``position``."""
+        item = self.items[position]
+        if item is None:
+            raise KeyError(f"position {position} was removed")
+        return item
+
     def get(self, item_id: str) -> Any | None:
         position = self.positions.get(item_id)
         return None if position is None else self.items[position]

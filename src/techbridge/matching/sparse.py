@@ -248,8 +248,8 @@ class SparseIndex:
                 field.document_frequency.extend(np.zeros(shortfall, dtype=np.int64))
             start = int(field.row_pointer.values[self.size])
             added = field.row_terms.values[start:]
-            unique, counts = np.unique(added, return_counts=True)
-            field.document_frequency.values[unique] += counts
+            unique, occurrences = np.unique(added, return_counts=True)
+            field.document_frequency.values[unique] += occurrences
         self.alive.extend(np.ones(len(batch), dtype=np.bool_))
         self.size += len(batch)
 
