@@ -895,3 +895,59 @@ def demand_for_operator(*, demand_id: int) -> Demand | None:
         .filter(pk=demand_id)
         .first()
     )
+
+
+# --- given researchers for a demand (the two-way selection of a dispatch round) ----------------
+
+
+class _Chosen(_Candidates):
+    """Only the given researchers, and none of the hard filters: they applied themselves and
+    their unit approved them, so a conflict or a full capacity is not for the engine to judge."""
+
+    def __init__(self, demand: Demand, researchers: Iterable[Researcher]) -> None:
+        self.demand = demand
+        self.rows = {}
+        self.wanted = {str(r.pk): r for r in researchers}
+        self.filters = RankFilters(
+            exclude_unavailable=False,
+            require_capacity=False,
+            exclude_same_organisation=False,
+            is_eligible=self.is_eligible,
+        )
+        self.context = QueryContext(organisation=str(demand.enterprise_id), region=demand.region_id)
+
+    def is_eligible(self, profile: Profile) -> bool:
+        researcher = self.wanted.get(profile.id)
+        if researcher is None:
+            return False
+        self.rows[researcher.pk] = researcher
+        return True
+
+
+def score_researchers_for_demand(
+    *, demand: Demand, researchers: Iterable[Researcher]
+) -> list[ResearcherRecommendation]:
+    """The engine's score and reasons of exactly ``researchers`` for ``demand``, best first.
+
+    For the dispatch selection, which offers the engine's order of an enterprise's applicants as
+    its starting ranking. No permission check (the caller checks its own). Above the engine's
+    ``full_scoring_limit`` only its candidates are scored; an applicant it did not reach is
+    missing from the list, and the caller puts such researchers last."""
+    chosen = _Chosen(demand, researchers)
+    if not chosen.wanted:
+        return []
+    matches = researcher_engine().rank(
+        query_for(demand), k=len(chosen.wanted), filters=chosen.filters, context=chosen.context
+    )
+    return _researcher_rows_for(demand, matches, chosen)
+
+
+def explain_demand_for_researcher(
+    *, demand: Demand, researcher: Researcher, viewer: Any
+) -> Reasons:
+    """Why ``demand`` suits ``researcher``, built only from the text ``viewer`` may read."""
+    researcher = researchers_for_index().select_related("region", "user").get(pk=researcher.pk)
+    _visible, reasons = _visible_reasons(
+        researcher_engine(), profile_for(researcher), demand, viewer=viewer
+    )
+    return reasons
