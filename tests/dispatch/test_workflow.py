@@ -382,7 +382,7 @@ def test_compare_and_set_leaves_one_transition_when_a_stale_row_is_read(actors, 
     assert AuditEntry.objects.filter(detail__transition="approve").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reviewers_approving_at_once_leave_one_transition(users, enterprise):
     if connection.vendor == "sqlite":
         pytest.skip("SQLite has no row locks; the compare-and-set test covers it")

@@ -10,7 +10,7 @@ from techbridge.audit.models import AuditEntry
 from techbridge.demands.models import Demand
 from tests import factories
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "pass-word-123"
 TITLE = "高寒地区光伏支架防冻胀基础设计"

@@ -60,7 +60,7 @@ def _redis_reachable(url: str) -> bool:
         return False
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_runs_the_digest_task_through_redis(alice, not_eager):
     """The production path: the task goes to Redis, a worker picks it up and runs it."""
     from celery.contrib.testing.worker import start_worker

@@ -63,7 +63,7 @@ def test_integrity_record_set_later_removes_them(pool, users):
     assert pool.best.pk not in rank(pool.demand)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_changes_are_announced_once_per_transaction_on_commit(monkeypatch):
     """A profile edit saves the row, its relations and achievements; other processes hear of
     it once, when the transaction commits (and not at all if it rolls back)."""
