@@ -14,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from techbridge.accounts.models import Role
 from techbridge.accounts.permissions import administered_region_q
 from techbridge.demands.selectors import enterprises_acted_for
+from techbridge.dispatch import eligibility
 from techbridge.dispatch import workflow as wf
 from techbridge.dispatch.models import (
     CommissionerApplication,
@@ -157,8 +158,16 @@ def actions_available(obj: Any, user: Any) -> list[wf.Step]:
     return [
         step
         for step in wf.steps_for(obj.KIND)
-        if wf.Party.SYSTEM not in step.parties and refusal(step, subject, user, today) is None
+        if wf.Party.SYSTEM not in step.parties
+        and refusal(step, subject, user, today) is None
+        and _awaited(step, subject, user)
     ]
+
+
+def _awaited(step: wf.Step, subject: wf.Subject, user: Any) -> bool:
+    """False once the user's party has taken a step each party takes once (the agreement)."""
+    party = wf.acting_party(user, step, subject)
+    return party is None or wf.awaits(step, party, subject)
 
 
 def timeline(obj: Any) -> QuerySet[Transition]:
@@ -168,3 +177,51 @@ def timeline(obj: Any) -> QuerySet[Transition]:
         .select_related("actor")
         .order_by("created_at", "id")
     )
+
+
+def eligibility_results(obj: Any) -> list[eligibility.RuleResult]:
+    """The round's enabled rules evaluated for ``obj`` now, without taking any step: an
+    enterprise application for its enterprise and commitment, a commissioner application (or a
+    dispatch) for its researcher. Shown before submitting, so the applicant sees which rule
+    fails and why."""
+    if isinstance(obj, EnterpriseApplication):
+        return eligibility.check_enterprise(round_=obj.round, application=obj)
+    if isinstance(obj, Dispatch):
+        obj = obj.commissioner_application
+    return eligibility.check_commissioner(round_=obj.round, researcher=obj.researcher)
+
+
+def publication_notices(*, round_: Round | None = None) -> QuerySet[Dispatch]:
+    """The pairings in their publication period (公示): public information, no sign-in needed."""
+    notices = Dispatch.objects.filter(state=Dispatch.State.IN_PUBLICATION).select_related(
+        "round",
+        "enterprise_application__enterprise",
+        "commissioner_application__researcher",
+        "commissioner_application__researcher__unit",
+    )
+    if round_ is not None:
+        notices = notices.filter(round=round_)
+    return notices.order_by("publication_ends_on", "id")
+
+
+def state_counts(user: Any, round_: Round) -> list[tuple[str, list[tuple[str, Any, int]]]]:
+    """For a round's dashboard: per kind, (state, label, count) of what ``user`` may see."""
+    visible = applications_visible_to(user)
+    rows = []
+    for kind, queryset in (
+        (EnterpriseApplication.KIND, visible.enterprise),
+        (CommissionerApplication.KIND, visible.commissioner),
+        (Dispatch.KIND, visible.dispatch),
+    ):
+        model = queryset.model
+        counts = dict(
+            model._default_manager.filter(pk__in=queryset.filter(round=round_).values("pk"))
+            .order_by()
+            .values("state")
+            .annotate(n=Count("pk"))
+            .values_list("state", "n")
+        )
+        rows.append(
+            (kind, [(state, label, counts.get(state, 0)) for state, label in model.State.choices])
+        )
+    return rows
