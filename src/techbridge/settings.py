@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "techbridge.notifications",
     "techbridge.recommendations",
     "techbridge.dispatch",
+    "techbridge.agreements",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("imports/", include("techbridge.imports.urls")),
     path("audit/", include("techbridge.audit.urls")),
     path("dispatch/", include("techbridge.dispatch.urls")),
+    path("agreements/", include("techbridge.agreements.urls")),
     path("notifications/", include("techbridge.notifications.urls")),
     path("recommendations/", include("techbridge.recommendations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
