@@ -307,6 +307,9 @@ def save_ranking(
                 )
                 % {"state": ranker.get_state_display()}
             )
+    else:
+        # two saves of one researcher's list at once must not interleave
+        ranker = Researcher.objects.select_for_update().get(pk=ranker.pk)
     services._require_open_phase(round_, CommissionerApplication.KIND, "select")
     ids = _parse_ids(ordered_ids)
     if len(set(ids)) != len(ids):
@@ -354,13 +357,14 @@ class Prepared:
 
     instance: assignment.Instance
     parameters: dict[str, Any]
-    application_of: dict[tuple[int, int], CommissionerApplication]
-    enterprise_applications: dict[int, EnterpriseApplication]
-    researchers: dict[int, Researcher]
-    group_labels: dict[str, str] = field(default_factory=dict)
-    group_existing: dict[str, int] = field(default_factory=dict)
-    group_of_enterprise: dict[int, str] = field(default_factory=dict)
-    group_of_researcher: dict[int, str] = field(default_factory=dict)
+    # keyed by the solver's agent ids and group ids (primary keys, "city:…"/"unit:…")
+    application_of: dict[tuple[Any, Any], CommissionerApplication]
+    enterprise_applications: dict[Any, EnterpriseApplication]
+    researchers: dict[Any, Researcher]
+    group_labels: dict[Any, str] = field(default_factory=dict)
+    group_existing: dict[Any, int] = field(default_factory=dict)
+    group_of_enterprise: dict[Any, str] = field(default_factory=dict)
+    group_of_researcher: dict[Any, str] = field(default_factory=dict)
 
 
 def _live_dispatches(round_: Round) -> QuerySet[Dispatch]:
@@ -410,7 +414,7 @@ def prepare(*, round_: Round) -> Prepared:
         live_by_city[_city(d.enterprise_application)] += 1
         live_by_unit[researcher.unit_id] += 1
 
-    saved = defaultdict(dict)
+    saved: dict[str, dict[int, int]] = defaultdict(dict)
     for side, application_id, rank in Preference.objects.filter(
         round=round_, commissioner_application__in=[a.pk for a in candidates]
     ).values_list("side", "commissioner_application_id", "rank"):
@@ -449,10 +453,17 @@ def prepare(*, round_: Round) -> Prepared:
         by_ea[a.enterprise_application_id].append(a)
         by_researcher[a.researcher_id].append(a)
 
-    enterprise_capacity = {ea: max(0, k - live_by_ea[ea]) for ea in enterprise_applications}
-    researcher_capacity = {r: max(0, m - live_by_researcher[r]) for r in researchers}
-    enterprise_prefs = {ea: order(by_ea[ea], Preference.Side.ENTERPRISE) for ea in by_ea}
-    researcher_prefs = {
+    # agent ids are primary keys (ints); the solver types them as any hashable
+    enterprise_capacity: dict[Any, int] = {
+        ea: max(0, k - live_by_ea[ea]) for ea in enterprise_applications
+    }
+    researcher_capacity: dict[Any, int] = {
+        r: max(0, m - live_by_researcher[r]) for r in researchers
+    }
+    enterprise_prefs: dict[Any, list[Any]] = {
+        ea: order(by_ea[ea], Preference.Side.ENTERPRISE) for ea in by_ea
+    }
+    researcher_prefs: dict[Any, list[Any]] = {
         r: order(by_researcher[r], Preference.Side.RESEARCHER) for r in by_researcher
     }
 
@@ -468,7 +479,7 @@ def prepare(*, round_: Round) -> Prepared:
         enterprise_applications=enterprise_applications,
         researchers=researchers,
     )
-    quotas: dict[str, assignment.Quota] = {}
+    quotas: dict[Any, assignment.Quota] = {}
     if round_.max_enterprises_per_city is not None:
         cities: dict[str, set[int]] = defaultdict(set)
         for ea in enterprise_applications.values():
@@ -574,7 +585,7 @@ def _translated(reason: str) -> str:
 
 def _result_json(prepared: Prepared, result: assignment.Result) -> dict[str, Any]:
     pairs = []
-    used: dict[str, int] = defaultdict(int)
+    used: dict[Any, int] = defaultdict(int)
     for ea_id, researcher_id in result.pairs:
         application = prepared.application_of[ea_id, researcher_id]
         pairs.append(
