@@ -14,6 +14,7 @@ from techbridge.accounts.api import API_AUTH
 from techbridge.accounts.api import router as accounts_router
 from techbridge.core.errors import TechBridgeError
 from techbridge.demands.api import router as demands_router
+from techbridge.dispatch.api import router as dispatch_router
 from techbridge.notifications.api import router as notifications_router
 from techbridge.orgs.api import router as orgs_router
 from techbridge.recommendations.api import router as recommendations_router
@@ -43,3 +44,4 @@ api.add_router("", talent_router)
 api.add_router("", refdata_router)
 api.add_router("", notifications_router)
 api.add_router("", recommendations_router)
+api.add_router("", dispatch_router)

@@ -35,6 +35,10 @@ ENDPOINTS = {
     "/api/todos": {"get"},
     "/api/demands/{demand_id}/recommendations": {"get"},
     "/api/researchers/{researcher_id}/recommended-demands": {"get"},
+    "/api/dispatch/rounds": {"get"},
+    "/api/dispatch/applications": {"get"},
+    "/api/dispatch/{kind}/{object_id}": {"get"},
+    "/api/dispatch/{kind}/{object_id}/transitions": {"post"},
 }
 
 

@@ -801,6 +801,8 @@ def publication(request: HttpRequest) -> HttpResponse:
     """The pairings in their publication period, for anyone, with a link to object."""
     round_id = _int_or_none(request.GET.get("round"))
     round_ = Round.objects.filter(pk=round_id).first() if round_id else None
+    if round_id and round_ is None:
+        raise Http404
     context = {
         "round": round_,
         "notices": selectors.publication_notices(round_=round_),
