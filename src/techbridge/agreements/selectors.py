@@ -32,9 +32,9 @@ AGREEMENT_PARTIES = (wf.Party.ENTERPRISE, wf.Party.RESEARCHER, wf.Party.UNIT)
 READERS = (*AGREEMENT_PARTIES, wf.Party.CITY_BUREAU, wf.Party.PROVINCE)
 # A document exists only from agreement_pending on; a cancelled dispatch keeps its record.
 READABLE_STATES = (DS.AGREEMENT_PENDING, DS.IN_SERVICE, DS.CANCELLED)
-# The dispatch page's transition endpoint (built with the dispatch pages); the panel falls back
-# to a link to the dispatch page while it does not exist.
-TRANSITION_URL_NAME = "dispatch:dispatch_transition"
+# The dispatch pages' step endpoint (POST ``action=confirm_agreement``); the panel falls back to
+# a link to the dispatch page if it is missing.
+TRANSITION_URL_NAME = "dispatch:dispatch_step"
 
 
 def documents_of(dispatch: Dispatch) -> QuerySet[AgreementDocument]:
