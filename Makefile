@@ -37,11 +37,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
+# chromium for the browser tests; pango and a CJK font for WeasyPrint's PDF agreements.
 e2e-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+	@{ command -v chromium && fc-list :lang=zh | grep -q . && ldconfig -p | grep -q libpangoft2-1.0; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium, pango and CJK fonts for the browser tests and PDF documents"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 pytest: $(STAMP) e2e-deps
 	$(BIN)/pytest -n 2 --dist loadfile
