@@ -10,6 +10,12 @@ from tests.dispatch.conftest import DS, Flow, _english, actors, demand, flow, ro
 __all__ = ["DS", "Flow", "_english", "actors", "demand", "flow", "round_"]
 
 
+@pytest.fixture(autouse=True)
+def _documents_in_english(settings):
+    """Documents are written in the site's default language; tests read the English source."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def pending(flow: Flow, enterprise, unit):
     """A dispatch in ``agreement_pending`` with no confirmation yet."""

@@ -9,6 +9,7 @@ import re
 import docx
 import pypdf
 import pytest
+from django.utils import translation
 
 from techbridge.agreements import selectors, services
 from techbridge.agreements.models import AgreementDocument
@@ -93,6 +94,19 @@ def test_the_document_sets_a_chinese_east_asian_font(pending, actors):
     assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == (
         "宋体"
     )
+
+
+def test_the_document_is_in_the_sites_language_not_the_users(pending, actors, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    with translation.override("en"):
+        document = services.generate_agreement(actor=actors["enterprise"], dispatch=pending)
+    with translation.override("zh-hans"):
+        title = translation.gettext(
+            "Agreement on the Enterprise Science and Technology Commissioner"
+        )
+    assert document.language == "zh-hans"
+    assert document.snapshot["labels"]["title"] == title
+    assert title in docx_text(download(actors["enterprise"], pending))
 
 
 def test_pdf_is_a_pdf_with_the_parties_names(pending, actors):
