@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.apps import apps
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -697,6 +698,7 @@ def test_publication_objection_resolution_and_agreement(client, actors, flow):
     assert objection.resolution == "dismissed"
     step(client, dispatch, "pass_publication")
     assert state_of(dispatch) == DS.AGREEMENT_PENDING
+    _generate_agreement(actors["province_admin"], dispatch)
     for role in ("enterprise", "researcher", "unit"):
         as_user(client, actors[role])
         page = html(client.get(dispatch.get_absolute_url()))
@@ -706,6 +708,15 @@ def test_publication_objection_resolution_and_agreement(client, actors, flow):
         assert 'value="confirm_agreement"' not in again
     dispatch.refresh_from_db()
     assert dispatch.state == DS.IN_SERVICE and dispatch.all_parties_confirmed
+
+
+def _generate_agreement(actor, dispatch):
+    """The agreements app, when installed, shows the confirmation next to its document."""
+    if not apps.is_installed("techbridge.agreements"):
+        return
+    from techbridge.agreements.services import generate_agreement
+
+    generate_agreement(actor=actor, dispatch=dispatch)
 
 
 @pytest.mark.django_db

@@ -274,10 +274,14 @@ def _params(obj: Any, params: dict[str, Any]) -> dict[str, Any]:
     """The step's details as the service takes them: a meeting is given by its id."""
     params = dict(params)
     if "meeting" in params and isinstance(obj, Dispatch):
-        meeting = Meeting.objects.filter(
-            pk=params["meeting"] if isinstance(params["meeting"], int) else None,
-            enterprise_application_id=obj.enterprise_application_id,
-        ).first()
+        meeting_id = params["meeting"]
+        meeting = (
+            Meeting.objects.filter(
+                pk=meeting_id, enterprise_application_id=obj.enterprise_application_id
+            ).first()
+            if isinstance(meeting_id, int) and not isinstance(meeting_id, bool)
+            else None
+        )
         if meeting is None:
             raise ValidationFailed(
                 _("Choose a meeting scheduled with this enterprise."), field="meeting"

@@ -36,6 +36,16 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class DemandChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} · {obj.enterprise.name}"
+
+
 class RoundForm(forms.ModelForm):
     """A round's name, phase dates, publication period and quotas; ``region`` only when
     opening one (the choices are the regions the administrator runs)."""
@@ -57,9 +67,11 @@ class RoundForm(forms.ModelForm):
         if regions is None:
             del self.fields["region"]
         else:
-            region = cast(forms.ModelChoiceField, self.fields["region"])
-            region.queryset = regions
-            region.label_from_instance = lambda r: r.full_name  # type: ignore[method-assign]
+            self.fields["region"] = RegionChoiceField(
+                label=self.fields["region"].label,
+                help_text=self.fields["region"].help_text,
+                queryset=regions,
+            )
         for name in ("publication_days", *QUOTA_FIELDS):
             field = cast(forms.IntegerField, self.fields[name])
             field.min_value = 1
@@ -120,7 +132,8 @@ class RuleForm(forms.Form):
     }
 
     def __init__(self, *args: Any, code: str, **kwargs: Any):
-        super().__init__(*args, prefix=code, **kwargs)
+        kwargs["prefix"] = code
+        super().__init__(*args, **kwargs)
         self.code = code
         self.definition = eligibility.RULES[code]
         thresholds = self.THRESHOLDS.get(code, ())
@@ -146,7 +159,7 @@ class RuleForm(forms.Form):
 
 
 class EnterpriseApplicationForm(forms.Form):
-    demand = forms.ModelChoiceField(
+    demand = DemandChoiceField(
         label=_("Technical demand"),
         queryset=Demand.objects.none(),
         help_text=_("The demand form of this application: one of your enterprise's demands."),
@@ -164,9 +177,7 @@ class EnterpriseApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, demands: QuerySet[Demand], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["demand"])
-        field.queryset = demands
-        field.label_from_instance = lambda d: f"{d.title} · {d.enterprise.name}"  # type: ignore[method-assign]
+        cast(forms.ModelChoiceField, self.fields["demand"]).queryset = demands
 
 
 class CommissionerApplicationForm(forms.Form):

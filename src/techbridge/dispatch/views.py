@@ -681,6 +681,11 @@ def dispatch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     dispatch = _visible(selectors.dispatches_visible_to(user), pk)
     objections = list(dispatch.objections.all())
+    agreement = _agreement_links(dispatch)
+    actions = selectors.actions_available(dispatch, user)
+    if agreement["agreement_panel"]:
+        # The agreements panel offers the confirmation next to the document it applies to.
+        actions = [s for s in actions if s.action != "confirm_agreement"]
     may_resolve = wf.is_party(user, wf.Party.PROVINCE, wf.subject_of(dispatch))
     return _page(
         request,
@@ -701,7 +706,8 @@ def dispatch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "demand": demand_selectors.mask(
                 dispatch.enterprise_application.demand, details_visible=False
             ),
-            **_agreement_links(dispatch),
+            **agreement,
+            "actions": actions,
         },
     )
 
@@ -746,7 +752,7 @@ def step(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     action = form.cleaned_data["action"]
     try:
