@@ -237,6 +237,20 @@ def test_after_all_three_confirmed_the_agreement_is_final(pending, actors):
     assert document.content_sha256 in text
 
 
+def test_a_cancelled_dispatch_keeps_its_agreement_readable_but_frozen(pending, actors):
+    document = services.generate_agreement(actor=actors["enterprise"], dispatch=pending)
+    dispatch_services.transition(
+        obj=pending, action="cancel", actor=actors["city_bureau"], comment="企业放弃派驻"
+    )
+    pending.refresh_from_db()
+
+    with pytest.raises(InvalidState):
+        services.generate_agreement(actor=actors["enterprise"], dispatch=pending)
+    assert document.number in docx_text(download(actors["unit"], pending))
+    with pytest.raises(PermissionRefused):
+        download(actors["other_unit"], pending)
+
+
 def test_the_signature_blocks_show_who_has_confirmed(pending, actors):
     services.generate_agreement(actor=actors["enterprise"], dispatch=pending)
     confirm(actors, pending, "enterprise")
