@@ -805,3 +805,13 @@ def test_lists_and_detail_pages_need_a_sign_in(client, flow):
         assert client.get(url).status_code == 302
     assert step(client, application, "approve").status_code == 302
     assert state_of(application) == EA.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_the_city_bureaus_to_do_leads_to_the_application_with_its_buttons(client, actors, flow):
+    application = flow.to("enterprise_application", EA.SUBMITTED)
+    as_user(client, actors["city_bureau"])
+    todos = html(client.get(reverse("notifications:todos")))
+    assert application.get_absolute_url() in todos
+    page = html(client.get(application.get_absolute_url()))
+    assert 'id="button-approve"' in page
