@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -24,3 +25,17 @@ def full_clean_or_raise(instance: models.Model, *, exclude: list[str] | None = N
             message = f"{label}: {errors[0]}" if label else errors[0]
             raise ValidationFailed(message, field=field) from None
         raise ValidationFailed(exc.messages[0]) from None
+
+
+KEYWORD_SEPARATORS = ("，", "；", ";", "、")
+MAX_KEYWORDS = 30
+
+
+def clean_keywords(keywords: Iterable[str] | str | None) -> list[str]:
+    """Keywords as a list: a string is split on commas (half or full width), semicolons and
+    enumeration commas; blanks and repeats go, order stays, at most ``MAX_KEYWORDS``."""
+    if isinstance(keywords, str):
+        for separator in KEYWORD_SEPARATORS:
+            keywords = keywords.replace(separator, ",")
+        keywords = keywords.split(",")
+    return list(dict.fromkeys(k.strip() for k in keywords or [] if k and k.strip()))[:MAX_KEYWORDS]

@@ -5,7 +5,6 @@ Each runs in one transaction, checks the actor's rights itself and writes the au
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -16,7 +15,7 @@ from techbridge.accounts.models import Role
 from techbridge.audit import services as audit
 from techbridge.audit.models import AuditEntry
 from techbridge.core.errors import InvalidState, PermissionRefused, ValidationFailed
-from techbridge.core.validation import full_clean_or_raise
+from techbridge.core.validation import clean_keywords, full_clean_or_raise
 from techbridge.demands import selectors
 from techbridge.demands.models import Demand, DemandAccess
 from techbridge.orgs.models import Organisation
@@ -69,12 +68,6 @@ def reindex(demand: Demand) -> None:
     )
 
 
-def _clean_keywords(keywords: Iterable[str] | str | None) -> list[str]:
-    if isinstance(keywords, str):
-        keywords = keywords.replace("，", ",").replace("；", ",").replace(";", ",").split(",")
-    return list(dict.fromkeys(k.strip() for k in keywords or [] if k and k.strip()))[:30]
-
-
 def _apply(demand: Demand, data: dict[str, Any]) -> list[Discipline] | None:
     unknown = set(data) - set(EDITABLE_FIELDS) - {"disciplines"}
     if unknown:
@@ -83,7 +76,7 @@ def _apply(demand: Demand, data: dict[str, Any]) -> list[Discipline] | None:
         if field in data:
             value = data[field]
             if field == "keywords":
-                value = _clean_keywords(value)
+                value = clean_keywords(value)
             setattr(demand, field, value)
     if (
         demand.budget_min is not None

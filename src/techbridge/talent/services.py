@@ -12,7 +12,7 @@ from techbridge.accounts.models import Role
 from techbridge.audit import services as audit
 from techbridge.audit.models import AuditEntry
 from techbridge.core.errors import PermissionRefused, ValidationFailed
-from techbridge.core.validation import full_clean_or_raise
+from techbridge.core.validation import clean_keywords, full_clean_or_raise
 from techbridge.orgs.models import Organisation
 from techbridge.refdata.models import Discipline, Industry
 from techbridge.search import services as search_services
@@ -58,14 +58,6 @@ def reindex(researcher: Researcher) -> None:
     search_services.index_document(
         kind=SearchTerm.Kind.RESEARCHER, object_id=researcher.pk, public=index_terms(researcher)
     )
-
-
-def clean_keywords(keywords: Iterable[str] | str | None) -> list[str]:
-    if isinstance(keywords, str):
-        for sep in ("，", "；", ";", "、"):
-            keywords = keywords.replace(sep, ",")
-        keywords = keywords.split(",")
-    return list(dict.fromkeys(k.strip() for k in keywords or [] if k and k.strip()))[:30]
 
 
 def _apply(researcher: Researcher, data: dict[str, Any]) -> dict[str, list[Any]]:
