@@ -18,7 +18,7 @@ def _documents_in_english(settings):
 
 @pytest.fixture
 def pending(flow: Flow, enterprise, unit):
-    """A dispatch in ``agreement_pending`` with no confirmation yet."""
+    """A dispatch in ``agreement_pending`` with no agreement generated and no confirmation."""
     enterprise.name = "青岛海纳新材料有限公司"
     enterprise.address = "山东省青岛市崂山区科苑纬一路1号"
     enterprise.contact_name = "王经理"
@@ -32,4 +32,5 @@ def pending(flow: Flow, enterprise, unit):
     researcher.department = "材料科学与工程学院"
     researcher.phone = "13800000000"
     researcher.save()
+    flow.generate_agreement = False
     return flow.to("dispatch", DS.AGREEMENT_PENDING)

@@ -94,7 +94,12 @@ HAPPY_PATH: list[tuple[str, str, str, dict[str, Any]]] = [
 
 class Flow:
     """Creates an enterprise application, a commissioner application and a dispatch and moves
-    them along the happy path as the right actors, stopping at a wanted state."""
+    them along the happy path as the right actors, stopping at a wanted state.
+
+    Once the publication has passed, the enterprise generates the agreement (the parties confirm
+    a generated text) unless ``generate_agreement`` is switched off. The commissioner application
+    can also be brought to ``not_selected`` (the province's ``not_select`` from ``unit_approved``).
+    """
 
     def __init__(self, actors: dict[str, Any], round_: Round, demand: Any):
         self.actors = actors
@@ -104,6 +109,7 @@ class Flow:
         self.commissioner_application: CommissionerApplication | None = None
         self.dispatch: Dispatch | None = None
         self.position = 0
+        self.generate_agreement = True
 
     def obj(self, kind: str) -> Any:
         return getattr(self, kind)
@@ -134,6 +140,10 @@ class Flow:
         setattr(self, kind, result)
         if action == "select":
             self.dispatch = Dispatch.objects.get(commissioner_application=result)
+        if action == "pass_publication" and self.generate_agreement:
+            from techbridge.agreements.services import generate_agreement
+
+            generate_agreement(actor=self.actors["enterprise"], dispatch=result)
         self.position += 1
         return result
 
@@ -141,6 +151,12 @@ class Flow:
         """Advance until ``kind`` is in ``state`` (in agreement_pending: after ``confirmations``
         of the three parties confirmed) and return it fresh from the database."""
         self._ensure("enterprise_application")
+        if kind == "commissioner_application" and state == CA.NOT_SELECTED:
+            current = self.to(kind, CA.UNIT_APPROVED)
+            self.commissioner_application = services.transition(
+                obj=current, action="not_select", actor=self.actors["province_admin"]
+            )
+            return self.commissioner_application
         while True:
             if (
                 kind == "commissioner_application"

@@ -177,6 +177,7 @@ STEPS = [
      {"method": "override"}),
     ("commissioner_application", "not_select", CA.UNIT_APPROVED, {"province_admin"},
      {"method": "override"}),
+    ("commissioner_application", "override_select", CA.NOT_SELECTED, {"province_admin"}, {}),
     ("dispatch", "schedule_meeting", DS.SELECTED, {"city_bureau"}, MEETING),
     ("dispatch", "hold_meeting", DS.MEETING_SCHEDULED, {"city_bureau"}, {"outcome": "agreed"}),
     ("dispatch", "confirm_intention", DS.MEETING_HELD, {"city_bureau"}, {}),

@@ -51,8 +51,8 @@ def test_build_demo_round_spreads_applications_over_the_states(actors):
     }
     dispatch_states = sorted(d.state for d in demo.dispatches)
     assert dispatch_states == [
+        "agreement_pending",
         "in_publication",
-        "in_service",
         "in_service",
         "intention_confirmed",
         "meeting_scheduled",
@@ -64,3 +64,39 @@ def test_build_demo_round_spreads_applications_over_the_states(actors):
     # The accounts the demo lacked were created without a usable password.
     assert demo.created_users
     assert not any(u.has_usable_password() for u in demo.created_users)
+
+
+def test_the_featured_pair_waits_for_the_agreement_and_each_party_has_a_to_do(
+    actors, enterprise, unit
+):
+    from techbridge.agreements.models import AgreementDocument
+    from techbridge.notifications.models import Todo
+
+    others = [factories.EnterpriseFactory() for _ in range(6)]
+    for company in [*others, enterprise]:
+        factories.DemandFactory(enterprise=company)
+    researchers = [factories.ResearcherFactory(unit=unit) for _ in range(3)]
+    featured_researcher = actors["researcher"].researcher
+
+    demo = build_demo_round(
+        province_admin=actors["province_admin"],
+        enterprises=[*others, enterprise],
+        researchers=[*researchers, featured_researcher],
+        featured_enterprise=enterprise,
+        featured_researcher=featured_researcher,
+    )
+
+    featured = next(d for d in demo.dispatches if d.enterprise_application.enterprise == enterprise)
+    assert featured.commissioner_application.researcher == featured_researcher
+    assert featured.state == "agreement_pending"
+    # Every dispatch past the publication has its agreement generated.
+    for dispatch in demo.dispatches:
+        generated = AgreementDocument.objects.filter(dispatch=dispatch).exists()
+        assert generated == (dispatch.state in ("agreement_pending", "in_service")), dispatch
+    owners = set(
+        Todo.objects.filter(
+            target_type="dispatch.dispatch", target_id=str(featured.pk), done_at__isnull=True
+        ).values_list("owner_id", flat=True)
+    )
+    assert {actors[name].pk for name in ("enterprise", "researcher", "unit")} <= owners
+    assert not demo.created_users or all(u.pk != actors["unit"].pk for u in demo.created_users)

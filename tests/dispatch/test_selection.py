@@ -500,6 +500,41 @@ def test_override_picks_the_researchers_application_to_the_named_enterprise(sele
         )
 
 
+def test_override_after_the_selection_was_applied_selects_a_not_selected_candidate(
+    selection, actors
+):
+    rank_all(selection)
+    admin = actors["province_admin"]
+    run = sel.run_selection(actor=admin, round_=selection.round, mode="stable")
+    sel.apply_selection(actor=admin, run=run)
+    jia = selection.application("甲", "A")
+    a = selection.enterprises["A"].obj
+    assert jia.state == CA.NOT_SELECTED
+    # Within the quotas: A already has its one commissioner.
+    with pytest.raises(InvalidState, match="already has"):
+        sel.override(actor=admin, application=jia, enterprise_application=a, reason="企业点名需要")
+    with pytest.raises(ValidationFailed, match="reason"):
+        sel.override(actor=admin, application=jia, enterprise_application=a, reason="")
+    jia.refresh_from_db()
+    assert jia.state == CA.NOT_SELECTED and Dispatch.objects.count() == 2
+
+    services.update_round(
+        actor=admin, round_=selection.round, data={"commissioners_per_enterprise": 2}
+    )
+    dispatch = sel.override(
+        actor=admin, application=jia, enterprise_application=a, reason="企业点名需要"
+    )
+
+    jia.refresh_from_db()
+    assert jia.state == CA.SELECTED
+    assert dispatch.commissioner_application == jia and dispatch.state == DS.SELECTED
+    assert dispatch.selection_method == "override"
+    entry = Transition.objects.get(action="override_select", object_id=jia.pk)
+    assert (entry.from_state, entry.to_state) == (CA.NOT_SELECTED, CA.SELECTED)
+    assert entry.comment == "企业点名需要" and entry.detail["method"] == "override"
+    assert entry.actor == admin
+
+
 @pytest.mark.parametrize("who", ["other_province_admin", "city_bureau", "enterprise", "unit"])
 def test_only_the_provincial_administrator_overrides(selection, actors, who):
     with pytest.raises(PermissionRefused):

@@ -256,6 +256,50 @@ def test_every_role_reads_the_round_dashboard(client, actors, flow, role):
     assert ('id="edit-round"' in page) is (role == "province_admin")
 
 
+SELECTION_LINKS = {
+    "province_admin": ('id="two-way-selection"', "selection-province"),
+    "enterprise": ('id="rank-candidates"', "selection-enterprise"),
+    "researcher": ('id="rank-enterprises"', "selection-researcher"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role",
+    [
+        "enterprise",
+        "other_enterprise",
+        "researcher",
+        "unit",
+        "city_bureau",
+        "province_admin",
+        "other_province_admin",
+        "tech_manager",
+        "auditor",
+    ],
+)
+def test_the_round_and_the_index_link_the_selection_pages_to_who_may_use_them(
+    client, actors, flow, role
+):
+    flow.to("commissioner_application", CA.UNIT_APPROVED)
+    as_user(client, actors[role])
+    round_page = html(client.get(reverse("dispatch:round", args=[flow.round.pk])))
+    index_page = html(client.get(reverse("dispatch:index")))
+    for owner, (round_link, index_link) in SELECTION_LINKS.items():
+        assert (round_link in round_page) is (role == owner), owner
+        assert (f'id="{index_link}"' in index_page) is (role == owner), owner
+    if role in SELECTION_LINKS:
+        href = {
+            "province_admin": reverse("dispatch:selection:round", args=[flow.round.pk]),
+            "enterprise": reverse(
+                "dispatch:selection:enterprise_ranking", args=[flow.enterprise_application.pk]
+            ),
+            "researcher": reverse("dispatch:selection:researcher_ranking", args=[flow.round.pk]),
+        }[role]
+        assert f'href="{href}"' in round_page
+        assert client.get(href).status_code == 200
+
+
 @pytest.mark.django_db
 def test_dashboard_counts_what_the_user_may_see_per_state(client, actors, flow):
     flow.to("enterprise_application", EA.SUBMITTED)

@@ -341,6 +341,24 @@ def test_a_party_confirms_the_agreement_once(actors, flow):
         services.transition(obj=dispatch, action="confirm_agreement", actor=actors["enterprise"])
 
 
+def test_the_agreement_is_confirmed_only_once_generated(actors, flow):
+    from techbridge.agreements.services import generate_agreement
+
+    flow.generate_agreement = False
+    dispatch = flow.to("dispatch", DS.AGREEMENT_PENDING)
+    count = _transitions(dispatch)
+    for party in ("enterprise", "researcher", "unit"):
+        with pytest.raises(InvalidState, match="must be generated first"):
+            services.transition(obj=dispatch, action="confirm_agreement", actor=actors[party])
+    dispatch.refresh_from_db()
+    assert dispatch.enterprise_confirmed_at is None and _transitions(dispatch) == count
+
+    generate_agreement(actor=actors["unit"], dispatch=dispatch)
+    services.transition(obj=dispatch, action="confirm_agreement", actor=actors["enterprise"])
+    dispatch.refresh_from_db()
+    assert dispatch.enterprise_confirmed_at is not None
+
+
 def test_to_dos_follow_the_table(actors, flow):
     application = flow.to("enterprise_application", EA.SUBMITTED)
     open_todos = Todo.objects.filter(target_id=str(application.pk), done_at__isnull=True)

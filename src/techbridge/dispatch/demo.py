@@ -3,11 +3,14 @@
 ``build_demo_round`` opens a round of the administrator's province with its phases relaxed,
 moves enterprise applications, commissioner applications and dispatches into a spread of states
 (draft, submitted, returned, rejected, sent to the units; submitted to and approved or rejected
-by the unit; meeting scheduled, intention confirmed, in publication with an open objection, in
-service), then dates the round so that today falls in the meeting phase and switches phase
-enforcement on. Accounts the steps need and the demo lacks (an enterprise user, a unit user, a
-city bureau, a researcher account) are created without a usable password and returned, so
-whoever builds the demo can record or remove them.
+by the unit; meeting scheduled, intention confirmed, in publication with an open objection,
+agreement generated and waiting for the parties' confirmations, in service), then dates the
+round so that today falls in the meeting phase and switches phase enforcement on. A featured
+enterprise and researcher (the demo accounts') are paired in the dispatch whose agreement waits
+for the three parties, so each of them finds a to-do when signing in. Accounts the steps need
+and the demo lacks (an enterprise user, a unit user, a city bureau, a researcher account) are
+created without a usable password and returned, so whoever builds the demo can record or remove
+them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from techbridge.accounts.models import Role, User
+from techbridge.agreements import services as agreement_services
 from techbridge.demands.models import Demand
 from techbridge.dispatch import eligibility, services
 from techbridge.dispatch.models import (
@@ -37,6 +41,7 @@ from techbridge.talent.models import Researcher
 ENTERPRISE_TARGETS = ("draft", "submitted", "returned", "rejected")
 # Where the commissioner application (and its dispatch) of each sent application stops.
 CANDIDATE_TARGETS = (
+    "agreement_pending",
     "in_service",
     "in_publication",
     "intention_confirmed",
@@ -206,9 +211,15 @@ def build_demo_round(
     researchers: Sequence[Researcher],
     name: str = "",
     today: datetime.date | None = None,
+    featured_enterprise: Organisation | None = None,
+    featured_researcher: Researcher | None = None,
 ) -> DemoRound:
     """Open a round of ``province_admin``'s province and fill it with applications in several
-    states, using the eligible ``enterprises`` (each with an open demand) and ``researchers``."""
+    states, using the eligible ``enterprises`` (each with an open demand) and ``researchers``.
+
+    When eligible, ``featured_enterprise`` is the first enterprise sent to the units and
+    ``featured_researcher`` its candidate, so their dispatch waits for the agreement's
+    confirmations (``CANDIDATE_TARGETS[0]``)."""
     today = today or timezone.localdate()
     region = province_admin.region.province if province_admin.region else None
     if region is None:
@@ -225,7 +236,15 @@ def build_demo_round(
     cast = _Cast(province_admin, today)
     result = DemoRound(round=round_)
     pairs = _eligible_enterprises(round_, enterprises, today)
-    candidates = iter(_eligible_researchers(round_, researchers))
+    featured = next((p for p in pairs if p[0] == featured_enterprise), None)
+    if featured is not None:
+        pairs.remove(featured)
+        pairs.insert(min(len(ENTERPRISE_TARGETS), len(pairs)), featured)
+    eligible = _eligible_researchers(round_, researchers)
+    if featured_researcher in eligible:
+        eligible.remove(featured_researcher)
+        eligible.insert(0, featured_researcher)
+    candidates = iter(eligible)
 
     for index, (enterprise, demand) in enumerate(pairs):
         user = cast.enterprise_user(enterprise)
@@ -334,6 +353,9 @@ def _drive_candidate(
                     dispatch = Dispatch.objects.get(commissioner_application=candidate)
             else:
                 dispatch = updated
+            if action == "pass_publication":
+                # The parties confirm a generated text.
+                agreement_services.generate_agreement(actor=enterprise_user, dispatch=updated)
             if reached == target:
                 break
         if target == "in_publication" and dispatch is not None:

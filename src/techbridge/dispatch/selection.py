@@ -34,10 +34,11 @@ solver's English reason and its translation), the objective and the statistics.
 for each pair (method = the mode) and ``not_select`` for every other approved candidate; it
 refuses a run whose fingerprint (preferences, states, dispatches, quotas) no longer matches.
 
-An administrator overrides with ``override`` (``record_selection`` with method ``override`` and
-the reason as the comment, so it sits in the timeline). Because applying a run marks every
-other candidate ``not_selected``, which the workflow does not leave, overrides are made before
-the run is applied; the run then counts the overridden pairs as existing dispatches.
+An administrator overrides with ``override``, the reason being the comment of the transition so
+it sits in the timeline: before a run is applied it selects an approved candidate
+(``record_selection`` with method ``override``; a later run counts the overridden pair as an
+existing dispatch); after a run is applied it selects a candidate the run left ``not_selected``
+(the workflow's ``override_select`` step, within the same k and m quotas).
 """
 
 from __future__ import annotations
@@ -310,7 +311,7 @@ def save_ranking(
     else:
         # two saves of one researcher's list at once must not interleave
         ranker = Researcher.objects.select_for_update().get(pk=ranker.pk)
-    services._require_open_phase(round_, CommissionerApplication.KIND, "select")
+    services.require_open_phase(round_, CommissionerApplication.KIND, "select")
     ids = _parse_ids(ordered_ids)
     if len(set(ids)) != len(ids):
         raise ValidationFailed(_("Each candidate may be ranked only once."))
@@ -651,12 +652,12 @@ def run_selection(*, actor: Any, round_: Round, mode: str) -> SelectionRun:
     as a draft run (the provincial administrator of the round's region, in the selection
     phase)."""
     round_ = Round.objects.select_related("region").get(pk=round_.pk)
-    services._require_round_admin(actor, round_)
+    services.require_round_admin(actor, round_)
     if mode not in MODES:
         raise ValidationFailed(
             _("Choose the stable matching or the highest total score."), field="mode"
         )
-    services._require_open_phase(round_, CommissionerApplication.KIND, "select")
+    services.require_open_phase(round_, CommissionerApplication.KIND, "select")
     digest = fingerprint(round_)
     prepared = prepare(round_=round_)
     result = assignment.assign(prepared.instance, mode=mode)  # type: ignore[arg-type]
@@ -685,7 +686,7 @@ def apply_selection(*, actor: Any, run: SelectionRun) -> SelectionRun:
     anything the run was computed from changed since."""
     run = SelectionRun.objects.select_for_update().get(pk=run.pk)
     round_ = Round.objects.select_for_update().select_related("region").get(pk=run.round_id)
-    services._require_round_admin(actor, round_)
+    services.require_round_admin(actor, round_)
     if run.status != SelectionRun.Status.DRAFT:
         raise InvalidState(_("This selection has already been applied."))
     if fingerprint(round_) != run.fingerprint:
@@ -746,8 +747,9 @@ def override(
 ) -> Dispatch:
     """The provincial administrator pairs a researcher with an enterprise they applied to,
     whatever the rankings, giving the reason (kept as the comment of the ``select`` transition
-    with method ``override``). ``application`` names the researcher; their approved application
-    to ``enterprise_application`` is the one selected."""
+    with method ``override``, or of ``override_select`` when an applied selection left the
+    candidate not selected). ``application`` names the researcher; their approved (or not
+    selected) application to ``enterprise_application`` is the one selected."""
     refusal = wf.party_refusal(actor, wf.Party.PROVINCE, wf.subject_of(application))
     if refusal:
         raise PermissionRefused(refusal)
@@ -766,6 +768,12 @@ def override(
                 }
             )
         application = found
+    if application.state == CA.NOT_SELECTED:
+        with transaction.atomic():
+            services.transition(
+                obj=application, action="override_select", actor=actor, comment=reason.strip()
+            )
+            return Dispatch.objects.get(commissioner_application=application)
     return services.record_selection(
         actor=actor, application=application, method="override", comment=reason.strip()
     )
@@ -808,6 +816,9 @@ def selection_home(user: Any) -> SelectionHome:
 @dataclass(frozen=True)
 class RoundOverview:
     candidates: list[CommissionerApplication]
+    """Approved candidates waiting for the selection."""
+    overridable: list[CommissionerApplication]
+    """Candidates an administrator may still select by override: waiting or not selected."""
     dispatches: list[Dispatch]
     runs: list[SelectionRun]
     enterprises_ranked: int
@@ -824,11 +835,14 @@ def round_overview(*, actor: Any, round_: Round) -> RoundOverview:
             _("Only the provincial administrator of %(region)s may run its selection.")
             % {"region": round_.region.full_name}
         )
-    candidates = list(
-        CommissionerApplication.objects.filter(round=round_, state=CA.UNIT_APPROVED)
+    overridable = list(
+        CommissionerApplication.objects.filter(
+            round=round_, state__in=[CA.UNIT_APPROVED, CA.NOT_SELECTED]
+        )
         .select_related("researcher", "enterprise_application__enterprise")
         .order_by("enterprise_application_id", "pk")
     )
+    candidates = [c for c in overridable if c.state == CA.UNIT_APPROVED]
     ranked = Preference.objects.filter(round=round_)
     enterprises_ranked = (
         ranked.filter(side=Preference.Side.ENTERPRISE)
@@ -844,6 +858,7 @@ def round_overview(*, actor: Any, round_: Round) -> RoundOverview:
     )
     return RoundOverview(
         candidates=candidates,
+        overridable=overridable,
         dispatches=list(_live_dispatches(round_).order_by("pk")),
         runs=list(SelectionRun.objects.filter(round=round_).select_related("actor")[:20]),
         enterprises_ranked=enterprises_ranked,

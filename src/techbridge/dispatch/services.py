@@ -310,7 +310,8 @@ def can_administer_round(user: Any, region: Region | str) -> bool:
     return user.role == Role.PROVINCE_ADMIN and administers_region(user, code)
 
 
-def _require_round_admin(actor: Any, round_or_region: Round | Region) -> None:
+def require_round_admin(actor: Any, round_or_region: Round | Region) -> None:
+    """Refuse unless ``actor`` administers the round's (or region's) rounds."""
     region = round_or_region.region if isinstance(round_or_region, Round) else round_or_region
     if not can_administer_round(actor, region):
         raise PermissionRefused(
@@ -359,7 +360,7 @@ def open_round(
     enterprises_per_commissioner: int = 1,
 ) -> Round:
     """Open a round with the default eligibility rules of the source documents."""
-    _require_round_admin(actor, region)
+    require_round_admin(actor, region)
     window = default_dates(starts_on or timezone.localdate())
     unknown = set(dates or {}) - set(window)
     if unknown:
@@ -399,7 +400,7 @@ def open_round(
 def update_round(*, actor: Any, round_: Round, data: Mapping[str, Any]) -> Round:
     """Change a round's name, phase dates, publication period, phase enforcement or quotas."""
     round_ = Round.objects.select_for_update().select_related("region").get(pk=round_.pk)
-    _require_round_admin(actor, round_)
+    require_round_admin(actor, round_)
     unknown = set(data) - set(ROUND_EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(
@@ -422,7 +423,7 @@ def update_round(*, actor: Any, round_: Round, data: Mapping[str, Any]) -> Round
 @transaction.atomic
 def close_round(*, actor: Any, round_: Round) -> Round:
     round_ = Round.objects.select_for_update().select_related("region").get(pk=round_.pk)
-    _require_round_admin(actor, round_)
+    require_round_admin(actor, round_)
     if round_.status == Round.Status.CLOSED:
         raise InvalidState(_("The round is already closed."))
     round_.status = Round.Status.CLOSED
@@ -441,7 +442,7 @@ def update_rule(
     params: Mapping[str, Any] | None = None,
 ) -> EligibilityRule:
     """Switch one eligibility rule of a round on or off and/or change its thresholds."""
-    _require_round_admin(actor, round_)
+    require_round_admin(actor, round_)
     if code not in eligibility.RULES:
         raise ValidationFailed(_("Unknown eligibility rule “%(code)s”.") % {"code": code})
     definition = eligibility.RULES[code]
@@ -483,7 +484,8 @@ def _record_creation(obj: Any, actor: Any) -> None:
     refresh_todos(obj)
 
 
-def _require_open_phase(round_: Round, kind: str, action: str) -> None:
+def require_open_phase(round_: Round, kind: str, action: str) -> None:
+    """Refuse unless ``round_`` is open and (when enforced) in a phase of step ``action``."""
     step = wf.find_step(kind, action)
     if round_.status != Round.Status.OPEN:
         raise InvalidState(_("The round “%(round)s” is closed.") % {"round": round_})
@@ -515,7 +517,7 @@ def create_enterprise_application(
         raise PermissionRefused(
             _("You do not act for %(enterprise)s.") % {"enterprise": enterprise}
         )
-    _require_open_phase(round_, EnterpriseApplication.KIND, "submit")
+    require_open_phase(round_, EnterpriseApplication.KIND, "submit")
     _check_demand(demand, enterprise)
     application = EnterpriseApplication(
         round=round_,
@@ -588,7 +590,7 @@ def create_commissioner_application(
         raise PermissionRefused(_("Only researchers with a profile may apply as commissioners."))
     enterprise_application = _lock(EnterpriseApplication, enterprise_application.pk)
     round_ = enterprise_application.round
-    _require_open_phase(round_, CommissionerApplication.KIND, "submit")
+    require_open_phase(round_, CommissionerApplication.KIND, "submit")
     if enterprise_application.state != EnterpriseApplication.State.DISPATCHED:
         raise InvalidState(_("This enterprise application is not open to researchers."))
     application = CommissionerApplication(

@@ -34,7 +34,7 @@ from techbridge.core.pagination import paginate
 from techbridge.demands import selectors as demand_selectors
 from techbridge.demands import services as demand_services
 from techbridge.demands.models import Demand
-from techbridge.dispatch import eligibility, selectors, services
+from techbridge.dispatch import eligibility, selection, selectors, services
 from techbridge.dispatch import workflow as wf
 from techbridge.dispatch.forms import (
     CommissionerApplicationForm,
@@ -103,6 +103,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         "commissioner_applications": visible.commissioner[:50],
         "dispatches": visible.dispatch[:50],
         "can_open_round": _may_open_rounds(request.user),
+        "selection": selection.selection_home(request.user),
     }
     return render(request, "dispatch/index.html", context)
 
@@ -132,14 +133,6 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _round(request: AuthenticatedHttpRequest, pk: int) -> Round:
     return _visible(selectors.rounds_visible_to(request.user), pk)
-
-
-def _require_round_admin(user: Any, round_: Round) -> None:
-    if not services.can_administer_round(user, round_.region):
-        raise PermissionRefused(
-            _("Only the provincial administrator of %(region)s may run its rounds.")
-            % {"region": round_.region.full_name}
-        )
 
 
 def _add_service_error(form: Any, exc: TechBridgeError) -> None:
@@ -183,7 +176,7 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
-    _require_round_admin(request.user, round_)
+    services.require_round_admin(request.user, round_)
     form = RoundForm(request.POST or None, instance=round_)
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,8 +221,20 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             round=round_, enterprise__in=demand_selectors.enterprises_acted_for(user)
         ).first(),
         "notices": selectors.publication_notices(round_=round_).count(),
+        **_selection_links(user, round_),
     }
     return render(request, "dispatch/round_detail.html", context)
+
+
+def _selection_links(user: Any, round_: Round) -> dict[str, Any]:
+    """The two-way selection pages of ``round_`` that ``user`` may use: an enterprise ranks its
+    candidates, a researcher the enterprises applied to, the administrator runs the selection."""
+    home = selection.selection_home(user)
+    return {
+        "rank_candidates": [a for a in home.enterprise_applications if a.round_id == round_.pk],
+        "rank_enterprises": any(r.pk == round_.pk for r in home.researcher_rounds),
+        "run_selection": any(r.pk == round_.pk for r in home.administered_rounds),
+    }
 
 
 def _rules(round_: Round) -> list[Any]:
@@ -258,7 +263,7 @@ def _list_url(kind: str) -> str:
 @require_http_methods(["GET", "POST"])
 def round_rules(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
-    _require_round_admin(request.user, round_)
+    services.require_round_admin(request.user, round_)
     rules = _rules(round_)
     forms = {rule.code: RuleForm.for_rule(rule) for rule in rules}
     if request.method == "POST":

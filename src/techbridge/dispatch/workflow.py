@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -321,6 +322,15 @@ def party_not_confirmed(subject: Subject, actor: Any, params: dict, today: datet
         raise InvalidState(_("You have already confirmed the agreement."))
 
 
+def agreement_generated(subject: Subject, actor: Any, params: dict, today: datetime.date) -> None:
+    # Looked up by name: the agreements app imports this module.
+    document = apps.get_model("agreements", "AgreementDocument")
+    if not document.objects.filter(dispatch_id=subject.obj.pk).exists():
+        raise InvalidState(
+            _("The agreement must be generated first, so that each party confirms its text.")
+        )
+
+
 def all_parties_confirmed(subject: Subject, actor: Any, params: dict, today: datetime.date) -> None:
     if not subject.obj.all_parties_confirmed:
         raise InvalidState(_("The agreement waits for the confirmation of all three parties."))
@@ -366,6 +376,10 @@ def _outcome_params(params: dict[str, Any]) -> dict[str, Any]:
 
 def _selection_params(params: dict[str, Any]) -> dict[str, Any]:
     return {"method": str(params.get("method") or "")[:30]}
+
+
+def _override_params(params: dict[str, Any]) -> dict[str, Any]:
+    return {"method": "override"}
 
 
 # --- effects: what a step changes besides the state -------------------------------------------
@@ -551,6 +565,11 @@ STEPS: tuple[Step, ...] = (
     Step(_C, "not_select", gettext_lazy("Not selected"), (CA.UNIT_APPROVED,), CA.NOT_SELECTED,
          (P.PROVINCE,), (PH.SELECTION,), clean=_selection_params, notify=(P.RESEARCHER,),
          todo=False),
+    # An administrator's override after the selection was applied, with the reason.
+    Step(_C, "override_select", gettext_lazy("Select after all (override)"),
+         (CA.NOT_SELECTED,), CA.SELECTED, (P.PROVINCE,), (PH.SELECTION,),
+         comment_required=True, guards=(pair_quota,), clean=_override_params, effect=_selected,
+         notify=(P.RESEARCHER, P.UNIT, P.ENTERPRISE, P.CITY_BUREAU), todo=False),
     # 5. The city bureau's meeting (洽谈会), then the intention and the filing.
     Step(_D, "schedule_meeting", gettext_lazy("Schedule the meeting"), (DS.SELECTED,),
          DS.MEETING_SCHEDULED, (P.CITY_BUREAU,), (PH.MEETINGS,), clean=_meeting_params,
@@ -574,7 +593,8 @@ STEPS: tuple[Step, ...] = (
     # 7. The three-party agreement, then service.
     Step(_D, "confirm_agreement", gettext_lazy("Confirm the agreement"),
          (DS.AGREEMENT_PENDING,), DS.AGREEMENT_PENDING, (P.ENTERPRISE, P.RESEARCHER, P.UNIT),
-         guards=(party_not_confirmed,), effect=_agreement_confirmed, then="start_service"),
+         guards=(party_not_confirmed, agreement_generated), effect=_agreement_confirmed,
+         then="start_service"),
     Step(_D, "start_service", gettext_lazy("Start the service"), (DS.AGREEMENT_PENDING,),
          DS.IN_SERVICE, (P.SYSTEM,), guards=(all_parties_confirmed,), effect=_service_started,
          notify=(P.ENTERPRISE, P.RESEARCHER, P.UNIT, P.CITY_BUREAU, P.PROVINCE)),
