@@ -127,3 +127,51 @@ def test_team_expertise_combines_members(users, unit):
     keywords, disciplines = selectors.team_expertise(team)
     assert keywords[0] == "B" and set(keywords) == {"A", "B", "C"}
     assert [d.code for d in disciplines] == ["430", "520"]
+
+
+def test_remaining_capacity_subtracts_live_dispatches_but_not_cancelled_ones(users, profile):
+    from techbridge.dispatch import services as dispatch_services
+    from techbridge.dispatch.models import (
+        CommissionerApplication,
+        Dispatch,
+        EnterpriseApplication,
+    )
+
+    profile.capacity = 3
+    profile.save()
+    round_ = dispatch_services.open_round(
+        actor=users["province_admin"],
+        name="2026年第一批",
+        region=factories.region("370000"),
+        enforce_phases=False,
+    )
+
+    def dispatch(state: str) -> Dispatch:
+        enterprise = factories.EnterpriseFactory()
+        application = EnterpriseApplication.objects.create(
+            round=round_,
+            enterprise=enterprise,
+            demand=factories.DemandFactory(enterprise=enterprise),
+            created_by=users["province_admin"],
+            state=EnterpriseApplication.State.DISPATCHED,
+        )
+        candidate = CommissionerApplication.objects.create(
+            round=round_,
+            researcher=profile,
+            enterprise_application=application,
+            state=CommissionerApplication.State.SELECTED,
+        )
+        return Dispatch.objects.create(
+            round=round_,
+            enterprise_application=application,
+            commissioner_application=candidate,
+            state=state,
+        )
+
+    assert selectors.remaining_capacity(profile) == 3
+    dispatch(Dispatch.State.SELECTED)
+    dispatch(Dispatch.State.CANCELLED)
+    assert selectors.remaining_capacity(profile) == 2
+    dispatch(Dispatch.State.IN_SERVICE)
+    dispatch(Dispatch.State.AGREEMENT_PENDING)
+    assert selectors.remaining_capacity(profile) == 0  # never negative

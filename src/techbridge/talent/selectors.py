@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from techbridge.accounts.models import Role
@@ -64,12 +65,17 @@ def units_managed_by(user: Any) -> QuerySet[Organisation]:
 
 
 def remaining_capacity(researcher: Researcher) -> int:
-    """How many more enterprises the researcher can take on.
-
-    No service engagements are recorded yet; when the dispatch workflow lands, its active
-    engagements are subtracted here, so every page shows the same figure.
-    """
-    return researcher.capacity
+    """How many more enterprises the researcher can take on: their capacity less their live
+    dispatches (selected through in service, in any round; a cancelled one frees its place),
+    so every page shows the same figure."""
+    # Looked up by name: the dispatch app imports this module.
+    dispatch = apps.get_model("dispatch", "Dispatch")
+    live = (
+        dispatch.objects.filter(commissioner_application__researcher_id=researcher.pk)
+        .exclude(state=dispatch.State.CANCELLED)
+        .count()
+    )
+    return max(0, researcher.capacity - live)
 
 
 def can_see_contact(user: Any, researcher: Researcher) -> bool:
