@@ -67,7 +67,7 @@ def evaluate_command(
     try:
         data = load_dataset(dataset)
     except DatasetFormatError as error:
-        errors.print(f"[red]{dataset}: {error}[/red]")
+        errors.print(f"[red]{dataset}: {error}[/red]", soft_wrap=True)
         raise typer.Exit(code=2) from None
     progress(f"{len(data.profiles)} profiles, {len(data.queries)} queries")
     encoder = UniversalSentenceEncoder() if encoder_name == "use" else HashingEncoder(Tokeniser())

@@ -283,14 +283,26 @@ class Ranker:
         if len(self.index) <= self.settings.full_scoring_limit:
             return np.flatnonzero(alive)
         count = min(self.settings.candidate_count, len(self.index))
-        masked = np.where(eligible, sparse_all, -np.inf)
-        parts = [np.argpartition(-masked, count - 1)[:count]]
-        parts.append(self.index.vectors.search(vector, count, eligible if filtered else alive)[1])
-        if filtered:
-            # The unfiltered best few, so that the exclusions can be counted.
-            unmasked = np.where(alive, sparse_all, -np.inf)
-            parts.append(np.argpartition(-unmasked, k - 1)[:k])
-            parts.append(self.index.vectors.search(vector, k, alive)[1])
+        # One partial sort of the unmasked scores usually serves both the eligible top
+        # ``count`` and the unfiltered top k (for the exclusion counts): filters rarely remove
+        # most of the best. Only when they do is the masked array partitioned as well.
+        wide = min(2 * count, len(sparse_all))
+        live_scores = np.where(alive, sparse_all, -np.inf) if self.index.dead else sparse_all
+        best = np.argpartition(-live_scores, wide - 1)[:wide]
+        best = best[np.argsort(-live_scores[best], kind="stable")]
+        parts = [best[:k]]
+        chosen = best[eligible[best]][:count]
+        if len(chosen) < count and filtered:
+            masked = np.where(eligible, sparse_all, -np.inf)
+            chosen = np.argpartition(-masked, count - 1)[:count]
+        parts.append(chosen)
+        live_mask = alive if self.index.dead else None
+        _, near = self.index.vectors.search(vector, wide, live_mask)
+        parts.append(near[:k])
+        near = near[eligible[near]][:count]
+        if len(near) < count and filtered:
+            near = self.index.vectors.search(vector, count, eligible)[1]
+        parts.append(near)
         if extra is not None:
             parts.append(extra)
         positions = np.unique(np.concatenate(parts).astype(np.int64))

@@ -10,10 +10,11 @@ built here rather than translated through gettext.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from techbridge.matching.model import Achievement, Profile
-from techbridge.matching.text import Tokeniser, normalise
+from techbridge.matching.text import LATIN_WORD, Tokeniser, normalise
 
 ACHIEVEMENT_LABELS = {"paper": "论文", "patent": "专利", "project": "项目", "award": "奖励"}
 MAX_TERMS = 6
@@ -39,6 +40,24 @@ REGION_SENTENCES = {
     "province": "与需求方同在一个省份",
     "other": "与需求方不在同一省份，可跨区域对接",
 }
+
+
+def terms_in(text: str, terms: Iterable[str]) -> list[str]:
+    """The ``terms`` (normalised tokens) that occur in ``text``, in their order."""
+    text = normalise(text)
+    words: set[str] | None = None
+    found = []
+    for term in terms:
+        # Index terms are either Chinese words or Latin tokens: the first character tells.
+        if "\u4e00" <= term[:1] <= "\u9fff":
+            if term in text:
+                found.append(term)
+        else:
+            if words is None:
+                words = set(LATIN_WORD.findall(text))
+            if term in words:
+                found.append(term)
+    return found
 
 
 def longest_terms(terms: list[str]) -> list[str]:
@@ -72,12 +91,14 @@ def collect_evidence(
             keywords.append(keyword)
     best_achievement, best_overlap, best_terms = None, 0, []
     for achievement in profile.achievements:
-        tokens = set(tokeniser.tokenise(f"{achievement.title} {achievement.abstract}"))
-        profile_tokens |= tokens
-        overlap = len(tokens & wanted.keys())
-        if overlap > best_overlap:
-            best_achievement, best_overlap = achievement, overlap
-            best_terms = longest_terms([term for term in wanted if term in tokens])
+        # Chinese terms are found as substrings of the normalised text, Latin ones as words:
+        # the query's terms are the index's own cuts, so this is cutting without the cost.
+        found = terms_in(f"{achievement.title} {achievement.abstract}", wanted)
+        if present_terms is None:
+            profile_tokens |= set(tokeniser.tokenise(f"{achievement.title} {achievement.abstract}"))
+        if len(found) > best_overlap:
+            best_achievement, best_overlap = achievement, len(found)
+            best_terms = longest_terms(found)
     if present_terms is not None:
         profile_tokens = present_terms
     else:

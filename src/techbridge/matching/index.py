@@ -159,6 +159,11 @@ class DocumentIndex:
     def __len__(self) -> int:
         return len(self.positions)
 
+    @property
+    def dead(self) -> int:
+        """Removed positions not yet compacted away."""
+        return self.size - len(self.positions)
+
     def __contains__(self, item_id: str) -> bool:
         return item_id in self.positions
 

@@ -170,6 +170,7 @@ class SparseIndex:
         self.vocabulary: dict[str, int] = {}
         self.size = 0
         self.alive = GrowableArray(np.bool_)
+        self._live = 0
         self._fields = {
             name: _Field(weight) for name, weight in weights_of(self.weights).items() if weight > 0
         }
@@ -181,7 +182,7 @@ class SparseIndex:
 
     @property
     def alive_count(self) -> int:
-        return int(self.alive.values.sum())
+        return self._live
 
     def _term_ids(self, tokens: Iterable[str], *, grow: bool) -> dict[int, int]:
         counts: Counter[int] = Counter()
@@ -252,12 +253,14 @@ class SparseIndex:
             field.document_frequency.values[unique] += occurrences
         self.alive.extend(np.ones(len(batch), dtype=np.bool_))
         self.size += len(batch)
+        self._live += len(batch)
 
     def remove(self, position: int) -> None:
         """Take the document at ``position`` out of the statistics (its row stays, masked)."""
         if not self.alive.values[position]:
             return
         self.alive.values[position] = False
+        self._live -= 1
         for field in self._fields.values():
             terms, _ = field.row(position)
             field.document_frequency.values[terms] -= 1
@@ -382,6 +385,7 @@ class SparseIndex:
         index.vocabulary = {term: i for i, term in enumerate(meta["vocabulary"])}
         index.size = int(meta["size"])
         index.alive = GrowableArray(np.bool_, arrays["alive"])
+        index._live = int(index.alive.values.sum())
         for name, field in index._fields.items():
             saved = meta["fields"][name]
             field.total_length = float(saved["total_length"])
@@ -415,6 +419,7 @@ def select_rows(index: SparseIndex, positions: np.ndarray) -> SparseIndex:
     result.vocabulary = dict(index.vocabulary)
     result.size = len(positions)
     result.alive = GrowableArray(np.bool_, np.ones(len(positions), dtype=np.bool_))
+    result._live = len(positions)
     for name, field in index._fields.items():
         target = result._fields[name]
         pointer = field.row_pointer.values

@@ -22,6 +22,7 @@ from opencc import OpenCC
 jieba.setLogLevel(logging.WARNING)
 
 _LATIN = re.compile(r"[a-z0-9][a-z0-9+#.\-]*[a-z0-9+#]|[a-z0-9]")
+LATIN_WORD = _LATIN
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 STOP_WORDS = frozenset(
