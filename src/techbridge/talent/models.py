@@ -24,7 +24,7 @@ class Researcher(models.Model):
         on_delete=models.SET_NULL,
         related_name="researcher",
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     unit = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("unit"),
@@ -33,7 +33,7 @@ class Researcher(models.Model):
     )
     department = models.CharField(_("department"), max_length=100, blank=True)
     title = models.CharField(
-        _("title"), max_length=50, blank=True, help_text=_("e.g. 教授, 研究员")
+        _("professional title"), max_length=50, blank=True, help_text=_("e.g. 教授, 研究员")
     )
     title_level = models.CharField(
         _("title level"), max_length=20, choices=TitleLevel.choices, default=TitleLevel.NONE
