@@ -148,3 +148,37 @@ def test_dates_follow_the_life_of_a_demand(demo):
         assert access.demand.published_at <= access.invited_at
         if access.nda_accepted_at:
             assert access.invited_at <= access.nda_accepted_at
+
+
+def test_one_dispatch_round_is_in_progress_with_the_demo_accounts_taking_part(demo, client):
+    from techbridge.dispatch.models import (
+        CommissionerApplication,
+        Dispatch,
+        EnterpriseApplication,
+        Round,
+    )
+    from techbridge.notifications.models import Todo
+
+    [round_] = Round.objects.all()
+    assert round_.status == Round.Status.OPEN and round_.created_by.username == "province"
+    assert demo.counts["dispatches"] == Dispatch.objects.count() > 0
+    states = set(EnterpriseApplication.objects.values_list("state", flat=True))
+    assert {"draft", "submitted", "dispatched"} <= states
+    assert CommissionerApplication.objects.exists()
+    assert len(set(Dispatch.objects.values_list("state", flat=True))) >= 2
+    enterprise = User.objects.get(username="enterprise").organisation
+    featured = Dispatch.objects.get(enterprise_application__enterprise=enterprise)
+    assert featured.state == Dispatch.State.AGREEMENT_PENDING
+    assert featured.commissioner_application.researcher.user.username == "researcher"
+    assert featured.agreement_documents.exists()
+    for username in ("enterprise", "researcher", "unit"):
+        assert Todo.objects.filter(
+            owner__username=username,
+            target_type="dispatch.dispatch",
+            target_id=str(featured.pk),
+            done_at__isnull=True,
+        ).exists(), username
+    # The demo accounts see the round's applications on their pages.
+    for username, expected in (("enterprise", featured), ("researcher", featured)):
+        client.login(username=username, password=DEMO_PASSWORD)
+        assert expected.get_absolute_url() in client.get("/dispatch/").content.decode(), username

@@ -47,8 +47,15 @@ def test_a_second_build_is_refused_and_reset_replaces_the_data():
     builder.build_demo_data(scale=SCALE, reset=True)
     assert Researcher.objects.count() == result.counts["researchers"]
     assert Organisation.objects.count() == result.counts["organisations"]
+    from techbridge.dispatch.models import Dispatch, Round
+    from techbridge.notifications.models import Todo
+
+    assert Round.objects.count() == 1  # the earlier build's round went with its data
+    assert Dispatch.objects.count() == result.counts["dispatches"]
     builder.delete_demo_data()
     assert not Organisation.objects.exists() and not SearchTerm.objects.exists()
+    assert not Round.objects.exists()
+    assert not Todo.objects.filter(target_type__startswith="dispatch.").exists()
     assert not builder.demo_data_exists()
 
 

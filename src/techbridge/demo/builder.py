@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime
 import random
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
@@ -24,6 +25,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
+from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +36,7 @@ from techbridge.core.errors import InvalidState, ValidationFailed
 from techbridge.demands import services as demand_services
 from techbridge.demands.models import Demand, DemandAccess
 from techbridge.demo import vocab
+from techbridge.dispatch import demo as dispatch_demo
 from techbridge.orgs.models import Organisation
 from techbridge.refdata.models import Degree, Discipline, Industry, Region, TitleLevel
 from techbridge.search import services as search_services
@@ -44,6 +47,9 @@ from techbridge.talent.models import Achievement, Researcher, Team
 DEMO_PASSWORD = "techbridge-demo"
 DATASET_OBJECT_TYPE = "demo.dataset"
 MINIMUM_COUNTS = {"enterprises": 300, "researchers": 2000, "demands": 800}
+# How many enterprises and researchers of the demo province are offered to the dispatch round.
+DISPATCH_ROUND_ENTERPRISES = 20
+DISPATCH_ROUND_RESEARCHERS = 24
 
 # Progress callback: (stage label, done, total).
 ProgressReport = Callable[[str, int, int], None]
@@ -119,6 +125,10 @@ def delete_demo_data() -> dict[str, int]:
     ids = _recorded_ids()
     org_ids = set(ids["organisations"])
     counts: dict[str, int] = {}
+    # First the dispatch round: its applications hold on to demands, researchers and accounts.
+    counts["dispatch_rounds"] = dispatch_demo.delete_demo_rounds(
+        round_ids=sorted(ids["dispatch_rounds"])
+    )
 
     demands = Demand.objects.filter(Q(pk__in=ids["demands"]) | Q(enterprise_id__in=org_ids))
     demand_ids = list(demands.values_list("pk", flat=True))
@@ -1174,6 +1184,47 @@ class _Builder:
         self.search_terms = len(rows)
         self.report(stage, total, total)
 
+    # --- the dispatch round -------------------------------------------------------------------
+
+    def build_dispatch_round(self) -> None:
+        """One round in progress (``dispatch.demo.build_demo_round``) in which the demo accounts
+        take part: the ``province`` account runs it, the demo enterprise (``enterprise``) and
+        the demo researcher (``researcher``, of the ``unit``'s unit) are paired in a dispatch
+        whose agreement waits for their confirmations, and the other applications come from the
+        demo enterprise's city (``city`` reviews them) first, then the rest of the province."""
+        stage = _("Dispatch round")
+        self.report(stage, 0, 1)
+        province = vocab.DEMO_PROVINCE[:2]
+        demo_enterprise = self.enterprises[0].org
+        city = demo_enterprise.region_id[:4]
+        with_demand = {e.org.pk for d, e, _c in self.demands if d.status == Demand.Status.PUBLISHED}
+        enterprises = [
+            e.org
+            for e in self.enterprises
+            if e.org.pk in with_demand and e.org.region_id.startswith(province)
+        ]
+        enterprises.sort(
+            key=lambda o: (o.pk != demo_enterprise.pk, not o.region_id.startswith(city), o.pk)
+        )
+        demo_researcher = self.researchers[0].obj
+        researchers = [
+            r.obj
+            for r in self.researchers
+            if r.obj.region_id and r.obj.region_id.startswith(province)
+        ]
+        researchers.sort(
+            key=lambda r: (r.pk != demo_researcher.pk, r.unit_id != demo_researcher.unit_id, r.pk)
+        )
+        self.dispatch_round = dispatch_demo.build_demo_round(
+            province_admin=self.accounts["province"],
+            enterprises=enterprises[:DISPATCH_ROUND_ENTERPRISES],
+            researchers=researchers[:DISPATCH_ROUND_RESEARCHERS],
+            today=self.today,
+            featured_enterprise=demo_enterprise,
+            featured_researcher=demo_researcher,
+        )
+        self.report(stage, 1, 1)
+
     # --- record -------------------------------------------------------------------------------
 
     def record(self) -> dict[str, int]:
@@ -1189,6 +1240,11 @@ class _Builder:
             "demands": len(demands),
             "demand_accesses": len(self.accesses),
             "search_terms": self.search_terms,
+            "dispatch_enterprise_applications": len(self.dispatch_round.enterprise_applications),
+            "dispatch_commissioner_applications": len(
+                self.dispatch_round.commissioner_applications
+            ),
+            "dispatches": len(self.dispatch_round.dispatches),
         }
         for status in Demand.Status.values:
             counts[f"demands_{status}"] = sum(d.status == status for d in demands)
@@ -1204,7 +1260,9 @@ class _Builder:
                 "counts": counts,
                 "ids": {
                     "organisations": [o.pk for o in self.organisations],
-                    "users": [u.pk for u in self.users],
+                    "users": [u.pk for u in self.users]
+                    + [u.pk for u in self.dispatch_round.created_users],
+                    "dispatch_rounds": [self.dispatch_round.round.pk],
                     "researchers": [r.obj.pk for r in self.researchers],
                     "teams": [t.pk for t in self.teams],
                     "demands": [d.pk for d in demands],
@@ -1241,6 +1299,15 @@ def _unit_description(name: str, fields: Sequence[vocab.TechField]) -> str:
     return f"{name}在{names}等领域拥有一批科研团队和成果，积极组织科技人员服务企业。"
 
 
+@contextmanager
+def quiet_email() -> Iterator[None]:
+    """Keep the e-mails the workflow sends while the demo is built in memory (Django's locmem
+    backend) instead of printing or sending hundreds of them. Tasks run eagerly in development;
+    a separate Celery worker would still use its own backend."""
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        yield
+
+
 def build_demo_data(
     *,
     seed: int = 42,
@@ -1268,5 +1335,7 @@ def build_demo_data(
         builder.build_demands()
         builder.build_accesses()
         builder.build_index()
+        with quiet_email():
+            builder.build_dispatch_round()
         counts = builder.record()
     return BuildResult(counts=counts, accounts=builder.demo_accounts())

@@ -62,7 +62,10 @@ def demo_data(
         f"Demo data built in {time.monotonic() - started:.1f} s: {counts['enterprises']} "
         f"enterprises, {counts['researchers']} researchers ({counts['achievements']} "
         f"achievements, {counts['teams']} teams), {counts['demands']} demands, "
-        f"{counts['users']} accounts."
+        f"{counts['users']} accounts; one dispatch round in progress with "
+        f"{counts['dispatch_enterprise_applications']} enterprise applications, "
+        f"{counts['dispatch_commissioner_applications']} commissioner applications and "
+        f"{counts['dispatches']} dispatches."
     )
     table = Table(title=f"Demo accounts (password: {builder.DEMO_PASSWORD})")
     for column in ("username", "password", "role", "organisation", "region"):

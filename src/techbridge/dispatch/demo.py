@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,7 +32,10 @@ from techbridge.dispatch.models import (
     CommissionerApplication,
     Dispatch,
     EnterpriseApplication,
+    Meeting,
+    Objection,
     Round,
+    SelectionRun,
 )
 from techbridge.orgs.models import Organisation
 from techbridge.talent import services as talent_services
@@ -92,13 +96,21 @@ class _Cast:
         )
         if existing is not None:
             return existing
-        user = User(
+        return self._account(
             username=username,
             role=role,
             organisation=organisation,
             region=organisation.region,
             display_name=organisation.name,
         )
+
+    def _account(self, *, username: str, **fields: Any) -> User:
+        """A new account without a usable password; an earlier build's account of the same name
+        (deactivated when its demo data was deleted) is taken over."""
+        user = User.objects.filter(username=username).first() or User(username=username)
+        for name, value in fields.items():
+            setattr(user, name, value)
+        user.is_active = True
         user.set_unusable_password()
         user.save()
         self.created.append(user)
@@ -142,16 +154,13 @@ class _Cast:
     def researcher_user(self, researcher: Researcher) -> User:
         if researcher.user_id is not None:
             return researcher.user  # type: ignore[return-value]
-        user = User(
+        user = self._account(
             username=f"dispatch-researcher-{researcher.pk}",
             role=Role.RESEARCHER,
             organisation=researcher.unit,
             region=researcher.region,
             display_name=researcher.name,
         )
-        user.set_unusable_password()
-        user.save()
-        self.created.append(user)
         talent_services.link_account(
             actor=self.unit_user(researcher.unit), researcher=researcher, user=user
         )
@@ -367,3 +376,44 @@ def _drive_candidate(
     result.commissioner_applications.append(candidate)
     if dispatch is not None:
         result.dispatches.append(dispatch)
+
+
+@transaction.atomic
+def delete_demo_rounds(*, round_ids: Sequence[int]) -> int:
+    """Delete the rounds ``build_demo_round`` made, with everything in them: agreements,
+    objections, dispatches, meetings, selections, applications, timelines, and the notifications
+    and to-dos about them. (The audit trail keeps its entries.) Returns how many rounds went."""
+    rounds = Round.objects.filter(pk__in=round_ids)
+    enterprise_ids = list(
+        EnterpriseApplication.objects.filter(round__in=rounds).values_list("pk", flat=True)
+    )
+    candidate_ids = list(
+        CommissionerApplication.objects.filter(round__in=rounds).values_list("pk", flat=True)
+    )
+    dispatch_ids = list(Dispatch.objects.filter(round__in=rounds).values_list("pk", flat=True))
+    objection_ids = list(
+        Objection.objects.filter(dispatch_id__in=dispatch_ids).values_list("pk", flat=True)
+    )
+    targets = {
+        EnterpriseApplication._meta.label_lower: enterprise_ids,
+        CommissionerApplication._meta.label_lower: candidate_ids,
+        Dispatch._meta.label_lower: dispatch_ids,
+        Objection._meta.label_lower: objection_ids,
+    }
+    if apps.is_installed("techbridge.notifications"):
+        from techbridge.notifications.models import Notification, Todo
+
+        for target_type, ids in targets.items():
+            keys = [str(pk) for pk in ids]
+            Todo.objects.filter(target_type=target_type, target_id__in=keys).delete()
+            Notification.objects.filter(target_type=target_type, target_id__in=keys).delete()
+    if apps.is_installed("techbridge.agreements"):
+        apps.get_model("agreements", "AgreementDocument").objects.filter(
+            dispatch_id__in=dispatch_ids
+        ).delete()
+    Dispatch.objects.filter(pk__in=dispatch_ids).delete()  # objections cascade
+    Meeting.objects.filter(enterprise_application_id__in=enterprise_ids).delete()
+    SelectionRun.objects.filter(round__in=rounds).delete()
+    CommissionerApplication.objects.filter(pk__in=candidate_ids).delete()  # preferences cascade
+    EnterpriseApplication.objects.filter(pk__in=enterprise_ids).delete()
+    return int(rounds.delete()[1].get("dispatch.Round", 0))  # rules, transitions cascade
