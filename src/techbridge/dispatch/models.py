@@ -418,6 +418,14 @@ class Dispatch(models.Model):
         return reverse("dispatch:dispatch", args=[self.pk])
 
     @property
+    def selection_method_label(self) -> str:
+        """The selection method in words: a solver's mode, or an override."""
+        if self.selection_method == "override":
+            return str(_("Override"))
+        labels = dict(SelectionRun.Mode.choices)
+        return str(labels.get(self.selection_method, self.selection_method))
+
+    @property
     def all_parties_confirmed(self) -> bool:
         return None not in (
             self.enterprise_confirmed_at,
