@@ -26,7 +26,12 @@ from typing import Any
 
 import numpy as np
 
-from techbridge.matching.dense import Encoder, HashingEncoder, UniversalSentenceEncoder
+from techbridge.matching.dense import (
+    Encoder,
+    HashingEncoder,
+    UniversalSentenceEncoder,
+    limit_blas_threads,
+)
 from techbridge.matching.engine import EngineSettings, MatchingEngine, profile_text
 from techbridge.matching.filters import QueryContext, RankFilters
 from techbridge.matching.model import Profile
@@ -40,7 +45,7 @@ _shared: dict[str, Any] = {}
 _SEPARATOR = "\x1f"
 
 
-def make_encoder(name: str, *, threads: int = 2) -> Encoder:
+def make_encoder(name: str, *, threads: int = 1) -> Encoder:
     if name == "use":
         return UniversalSentenceEncoder(threads=threads)
     if name == "hashing":
@@ -50,6 +55,7 @@ def make_encoder(name: str, *, threads: int = 2) -> Encoder:
 
 def _start_worker(name: str) -> None:
     global _worker_encoder
+    limit_blas_threads(1)
     _worker_encoder = make_encoder(name, threads=1)
 
 
@@ -141,6 +147,9 @@ def run_size(
 ) -> dict[str, Any]:
     """Build, save, load and query a synthetic pool of ``size`` profiles."""
     say = progress or (lambda message: None)
+    # As a web worker should run (OPENBLAS_NUM_THREADS=1): BLAS threads that busy-wait on a
+    # shared 2-core machine cost far more than they bring to one query's small products.
+    limit_blas_threads(1)
     say(f"{size}: generating profiles")
     profiles = list(synthetic_profiles(size))
     queries = synthetic_queries(query_count)
