@@ -70,3 +70,49 @@ def _matching_for_tests(settings):
     reset_indexes()
     yield
     reset_indexes()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (``transaction=True``, ``live_server``) ends by flushing every table,
+    migrated reference data included; ``serialized_rollback`` reloads it only when the *next*
+    transactional test starts. Reload it right after the flush, so the tests that follow in the
+    same worker (and module-scoped builds such as the demo's) find the regions, industries and
+    disciplines whatever the order. Tables that are not empty (content types, recreated after
+    the flush) are left as they are."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in getattr(item, "fixturenames", ()) for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        _reload_serialized_contents()
+
+
+def _reload_serialized_contents() -> None:
+    from django.core import serializers
+    from django.db import connections, transaction
+
+    for connection in connections.all(initialized_only=True):
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if not contents:
+            continue
+        empty: dict[type, bool] = {}
+        deferred = []
+        with transaction.atomic(using=connection.alias), connection.constraint_checks_disabled():
+            for obj in serializers.deserialize(
+                "json", contents, using=connection.alias, handle_forward_references=True
+            ):
+                model = type(obj.object)
+                if model not in empty:
+                    empty[model] = not model._default_manager.using(connection.alias).exists()
+                if empty[model]:
+                    obj.save()
+                    if obj.deferred_fields:
+                        deferred.append(obj)
+            for obj in deferred:
+                obj.save_deferred_fields()
