@@ -22,6 +22,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from techbridge.accounts.models import Role, User
@@ -187,7 +188,7 @@ def _eligible_enterprises(
         demand = (
             Demand.objects.filter(enterprise=enterprise)
             .exclude(status=Demand.Status.CLOSED)
-            .order_by("-published_at", "-id")
+            .order_by(F("published_at").desc(nulls_last=True), "-id")
             .first()
         )
         if demand is not None and not eligibility.failures(results):
