@@ -87,7 +87,11 @@ def collect_evidence(
     for keyword in profile.keywords:
         tokens = set(tokeniser.tokenise(keyword))
         profile_tokens |= tokens
-        if normalise(keyword) in wanted or tokens & wanted.keys():
+        # A keyword agrees when the query names it, or shares more than half of its cuts: one
+        # generic sub-word (电池 of 钠离子电池) is a shared term, not the researcher's direction.
+        if normalise(keyword) in wanted or (
+            tokens and 2 * len(tokens & wanted.keys()) > len(tokens)
+        ):
             keywords.append(keyword)
     best_achievement, best_overlap, best_terms = None, 0, []
     for achievement in profile.achievements:
