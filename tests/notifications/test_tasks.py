@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import time
+import threading
 import uuid
 from unittest import mock
 
 import pytest
+from celery.signals import task_postrun
 from django.core import mail
 
 from techbridge.celery import app
@@ -75,13 +76,24 @@ def test_a_real_worker_runs_the_digest_task_through_redis(alice, not_eager):
     services.notify(recipient=alice, kind="demand_match", title="Demand via worker")
     # A queue of this test's own, so parallel runs and stray workers cannot take the message.
     queue = f"techbridge-test-{uuid.uuid4().hex}"
-    with start_worker(
-        app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=5
-    ):
-        tasks.send_daily_digests.apply_async(queue=queue)
-        deadline = time.monotonic() + 8
-        while time.monotonic() < deadline and not DigestLog.objects.filter(user=alice).exists():
-            time.sleep(0.05)
+    # Wait for the worker's signal rather than polling the table: on the in-memory SQLite of
+    # the tests a read while the worker thread writes fails with "table is locked".
+    finished = threading.Event()
+    sent_id = uuid.uuid4().hex
+
+    def on_postrun(task_id: str, **kwargs: object) -> None:
+        if task_id == sent_id:
+            finished.set()
+
+    task_postrun.connect(on_postrun, weak=False)
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=5
+        ):
+            tasks.send_daily_digests.apply_async(queue=queue, task_id=sent_id)
+            finished.wait(timeout=10)
+    finally:
+        task_postrun.disconnect(on_postrun)
 
     assert DigestLog.objects.filter(user=alice).exists(), "the worker did not run the task"
     assert [m.to for m in mail.outbox] == [["alice@example.com"]]
