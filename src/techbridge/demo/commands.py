@@ -6,15 +6,9 @@ import time
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
+
+from techbridge.core.progress import stage_progress
 
 
 def demo_data(
@@ -38,20 +32,7 @@ def demo_data(
         out.print("The database already holds data; demo data not loaded (use --reset to rebuild).")
         return
     started = time.monotonic()
-    with Progress(
-        TextColumn("{task.description:<14}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-    ) as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.update(tasks[stage], completed=done, total=total)
-
+    with stage_progress(err) as report:
         try:
             result = builder.build_demo_data(seed=seed, scale=scale, reset=reset, report=report)
         except TechBridgeError as exc:

@@ -6,15 +6,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
+
+from techbridge.core.progress import stage_progress
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 
@@ -30,21 +24,7 @@ def rebuild_command() -> None:
     under MATCHING_INDEX_DIR, so only changed profiles are encoded again)."""
     from techbridge.recommendations import services
 
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def report(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = progress.add_task(step, total=max(total, 1))
-            progress.update(tasks[step], completed=done if total else 1, total=max(total, 1))
-
+    with stage_progress() as report:
         sizes = services.rebuild_indexes(progress=report)
     for pool, size in sizes.items():
         typer.echo(f"{pool}: {size}")
