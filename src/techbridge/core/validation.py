@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from techbridge.core.errors import ValidationFailed
 
@@ -39,3 +40,12 @@ def clean_keywords(keywords: Iterable[str] | str | None) -> list[str]:
             keywords = keywords.replace(separator, ",")
         keywords = keywords.split(",")
     return list(dict.fromkeys(k.strip() for k in keywords or [] if k and k.strip()))[:MAX_KEYWORDS]
+
+
+def reject_unknown_fields(data: Iterable[str], allowed: Collection[str]) -> None:
+    """Refuse input naming fields a service does not change, rather than ignoring them."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationFailed(
+            _("These fields cannot be changed: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
+        )

@@ -15,7 +15,7 @@ from techbridge.accounts.models import Role
 from techbridge.audit import services as audit
 from techbridge.audit.models import AuditEntry
 from techbridge.core.errors import InvalidState, PermissionRefused, ValidationFailed
-from techbridge.core.validation import clean_keywords, full_clean_or_raise
+from techbridge.core.validation import clean_keywords, full_clean_or_raise, reject_unknown_fields
 from techbridge.demands import selectors
 from techbridge.demands.models import Demand, DemandAccess
 from techbridge.orgs.models import Organisation
@@ -69,9 +69,7 @@ def reindex(demand: Demand) -> None:
 
 
 def _apply(demand: Demand, data: dict[str, Any]) -> list[Discipline] | None:
-    unknown = set(data) - set(EDITABLE_FIELDS) - {"disciplines"}
-    if unknown:
-        raise ValidationFailed(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    reject_unknown_fields(data, (*EDITABLE_FIELDS, "disciplines"))
     for field in EDITABLE_FIELDS:
         if field in data:
             value = data[field]

@@ -29,7 +29,7 @@ from techbridge.core.errors import (
     TechBridgeError,
     ValidationFailed,
 )
-from techbridge.core.validation import full_clean_or_raise
+from techbridge.core.validation import full_clean_or_raise, reject_unknown_fields
 from techbridge.demands.models import Demand
 from techbridge.demands.selectors import can_act_for
 from techbridge.dispatch import eligibility, notify
@@ -401,11 +401,7 @@ def update_round(*, actor: Any, round_: Round, data: Mapping[str, Any]) -> Round
     """Change a round's name, phase dates, publication period, phase enforcement or quotas."""
     round_ = Round.objects.select_for_update().select_related("region").get(pk=round_.pk)
     require_round_admin(actor, round_)
-    unknown = set(data) - set(ROUND_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationFailed(
-            _("These fields cannot be changed: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
-        )
+    reject_unknown_fields(data, ROUND_EDITABLE_FIELDS)
     for key, value in data.items():
         setattr(round_, key, value)
     _validate_round(round_)
@@ -553,11 +549,7 @@ def update_enterprise_application(
             _("Only a draft or a returned application can be changed; this one is “%(state)s”.")
             % {"state": application.get_state_display()}
         )
-    unknown = set(data) - {"demand", "conditions_committed", "conditions"}
-    if unknown:
-        raise ValidationFailed(
-            _("These fields cannot be changed: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
-        )
+    reject_unknown_fields(data, {"demand", "conditions_committed", "conditions"})
     if "demand" in data:
         _check_demand(data["demand"], application.enterprise)
         application.demand = data["demand"]
@@ -618,11 +610,7 @@ def update_commissioner_application(
         raise PermissionRefused(_("This is another researcher's application."))
     if application.state != CommissionerApplication.State.DRAFT:
         raise InvalidState(_("Only a draft can be changed."))
-    unknown = set(data) - {"statement", "plan"}
-    if unknown:
-        raise ValidationFailed(
-            _("These fields cannot be changed: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
-        )
+    reject_unknown_fields(data, {"statement", "plan"})
     for key, value in data.items():
         setattr(application, key, str(value).strip())
     application.save()

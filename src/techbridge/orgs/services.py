@@ -12,7 +12,7 @@ from techbridge.accounts.models import Role
 from techbridge.audit import services as audit
 from techbridge.audit.models import AuditEntry
 from techbridge.core.errors import PermissionRefused, ValidationFailed
-from techbridge.core.validation import full_clean_or_raise
+from techbridge.core.validation import full_clean_or_raise, reject_unknown_fields
 from techbridge.orgs import selectors
 from techbridge.orgs.models import Organisation
 from techbridge.orgs.validators import validate_credit_code
@@ -36,9 +36,7 @@ ENTERPRISE_FIELDS = (
 
 
 def _apply(organisation: Organisation, data: dict[str, Any]) -> None:
-    unknown = set(data) - set(ENTERPRISE_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    reject_unknown_fields(data, ENTERPRISE_FIELDS)
     for field, value in data.items():
         setattr(organisation, field, value)
     organisation.credit_code = validate_credit_code(organisation.credit_code)

@@ -12,7 +12,7 @@ from techbridge.accounts.models import Role
 from techbridge.audit import services as audit
 from techbridge.audit.models import AuditEntry
 from techbridge.core.errors import PermissionRefused, ValidationFailed
-from techbridge.core.validation import clean_keywords, full_clean_or_raise
+from techbridge.core.validation import clean_keywords, full_clean_or_raise, reject_unknown_fields
 from techbridge.orgs.models import Organisation
 from techbridge.refdata.models import Discipline, Industry
 from techbridge.search import services as search_services
@@ -61,9 +61,7 @@ def reindex(researcher: Researcher) -> None:
 
 
 def _apply(researcher: Researcher, data: dict[str, Any]) -> dict[str, list[Any]]:
-    unknown = set(data) - set(PROFILE_FIELDS) - set(RELATION_FIELDS) - {"achievements"}
-    if unknown:
-        raise ValidationFailed(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    reject_unknown_fields(data, (*PROFILE_FIELDS, *RELATION_FIELDS, "achievements"))
     for field in PROFILE_FIELDS:
         if field in data:
             value = data[field]
