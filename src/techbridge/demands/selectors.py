@@ -24,6 +24,7 @@ from techbridge.accounts.models import Role
 from techbridge.accounts.permissions import administered_region_q, administers_region
 from techbridge.demands.models import PROTECTED_FIELDS, Demand
 from techbridge.orgs.models import Organisation
+from techbridge.refdata.codes import region_prefix
 from techbridge.search import services as search_services
 from techbridge.search.models import SearchTerm
 
@@ -146,8 +147,7 @@ def filter_demands(user: Any, filters: DemandFilters) -> QuerySet[Demand]:
         qs = qs.filter(disciplines__code=filters.discipline)
     if filters.region:
         # A province code selects its cities too.
-        prefix = filters.region[:2] if filters.region.endswith("0000") else filters.region[:4]
-        qs = qs.filter(region__code__startswith=prefix)
+        qs = qs.filter(region__code__startswith=region_prefix(filters.region))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.cooperation_mode:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from techbridge.core.errors import ValidationFailed
+from techbridge.refdata.codes import region_prefix
 from techbridge.refdata.models import Degree, TitleLevel
 
 COMMISSIONER = "commissioner"
@@ -192,15 +193,6 @@ def _check_legal_person(
         return RuleResult("enterprise_independent_legal_person", True, message)
     finding = _("the enterprise is not an independent legal person")
     return RuleResult("enterprise_independent_legal_person", False, message, finding)
-
-
-def region_prefix(region_code: str) -> str:
-    """GB/T 2260: a province's cities share its first two digits, a city's districts four."""
-    if region_code.endswith("0000"):
-        return region_code[:2]
-    if region_code.endswith("00"):
-        return region_code[:4]
-    return region_code
 
 
 def _check_in_region(

@@ -16,6 +16,7 @@ from techbridge.core.errors import NotFound
 from techbridge.orgs import selectors, services
 from techbridge.orgs.models import Organisation
 from techbridge.refdata.api import resolve_industry, resolve_region
+from techbridge.refdata.codes import region_prefix
 
 router = Router(tags=["organisations"])
 
@@ -151,8 +152,7 @@ def list_organisations(request, filters: Query[OrganisationFilters]):
         qs = qs.filter(kind=filters.kind)
     if filters.region:
         # A province code selects its cities too.
-        prefix = filters.region[:2] if filters.region.endswith("0000") else filters.region[:4]
-        qs = qs.filter(region__code__startswith=prefix)
+        qs = qs.filter(region__code__startswith=region_prefix(filters.region))
     if filters.q.strip():
         qs = qs.filter(Q(name__icontains=filters.q.strip()))
     return paginated(qs, filters.page, _item)

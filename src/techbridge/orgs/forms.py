@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techbridge.accounts.models import Role, User
 from techbridge.orgs.models import Organisation
+from techbridge.refdata.codes import region_prefix
 from techbridge.refdata.models import Industry, Region
 from techbridge.refdata.selectors import Choice, choices_for
 
@@ -120,9 +121,7 @@ class OrganisationFilterForm(forms.Form):
         if data["kind"]:
             queryset = queryset.filter(kind=data["kind"])
         if data["region"]:
-            code = data["region"]
-            prefix = code[:2] if code.endswith("0000") else code[:4]
-            queryset = queryset.filter(region__code__startswith=prefix)
+            queryset = queryset.filter(region__code__startswith=region_prefix(data["region"]))
         return queryset
 
 

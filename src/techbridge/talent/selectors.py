@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from techbridge.accounts.models import Role
 from techbridge.accounts.permissions import administers_region
 from techbridge.orgs.models import Organisation
+from techbridge.refdata.codes import region_prefix
 from techbridge.refdata.models import Discipline
 from techbridge.search import services as search_services
 from techbridge.search.models import SearchTerm
@@ -106,8 +107,7 @@ def filter_researchers(user: Any, filters: ResearcherFilters) -> QuerySet[Resear
             Q(industries__code=filters.industry) | Q(industries__parent_id=filters.industry)
         )
     if filters.region:
-        prefix = filters.region[:2] if filters.region.endswith("0000") else filters.region[:4]
-        qs = qs.filter(region__code__startswith=prefix)
+        qs = qs.filter(region__code__startswith=region_prefix(filters.region))
     if filters.title_level:
         qs = qs.filter(title_level=filters.title_level)
     if filters.availability:
