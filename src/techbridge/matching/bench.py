@@ -30,6 +30,7 @@ from techbridge.matching.dense import (
     Encoder,
     HashingEncoder,
     UniversalSentenceEncoder,
+    encode_documents,
     limit_blas_threads,
 )
 from techbridge.matching.engine import EngineSettings, MatchingEngine, profile_text
@@ -69,7 +70,8 @@ def _prepare_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, list[list[str]]
     for profile in profiles:
         texts = profile_fields(profile)
         rows.append([_SEPARATOR.join(tokeniser.tokenise(texts[name])) for name in names])
-    return _worker_encoder.encode([profile_text(p) for p in profiles]), rows
+    documents = [profile_text(p) for p in profiles]
+    return encode_documents(_worker_encoder, documents), rows
 
 
 def build_in_processes(

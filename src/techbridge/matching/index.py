@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from techbridge.matching.dense import ANN_THRESHOLD, Encoder, VectorStore
+from techbridge.matching.dense import ANN_THRESHOLD, Encoder, VectorStore, encode_documents
 from techbridge.matching.disciplines import DisciplineModel, DisciplineSettings
 from techbridge.matching.filters import Attributes
 from techbridge.matching.sparse import SparseIndex, select_rows, weights_of
@@ -128,7 +128,7 @@ class DocumentIndex:
             vectors = vectors()
         if vectors is None:
             say(f"encoding {len(items)} {kind.name}s")
-            vectors = encoder.encode([kind.text(item) for item in items])
+            vectors = encode_documents(encoder, [kind.text(item) for item in items])
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(items), encoder.dim)
         self.vectors = VectorStore(encoder.dim, vectors, ann_threshold=ann_threshold, nprobe=nprobe)
         self.disciplines = DisciplineModel(
@@ -200,7 +200,7 @@ class DocumentIndex:
             self._kill(self.positions.pop(item.id))
         self.teach(self.kind.words(item))
         if vector is None:
-            vector = self.encoder.encode([self.kind.text(item)])[0]
+            vector = encode_documents(self.encoder, [self.kind.text(item)])[0]
         vector = np.asarray(vector, dtype=np.float32).reshape(1, self.encoder.dim)
         position = self.sparse.add(item)
         self.vectors.add(vector)

@@ -42,7 +42,12 @@ from techbridge.demands import selectors as demand_selectors
 from techbridge.demands.models import Demand
 from techbridge.matching.demands import DemandPool
 from techbridge.matching.demands import demand_text as engine_demand_text
-from techbridge.matching.dense import Encoder, HashingEncoder, UniversalSentenceEncoder
+from techbridge.matching.dense import (
+    Encoder,
+    HashingEncoder,
+    UniversalSentenceEncoder,
+    encode_documents,
+)
 from techbridge.matching.engine import MatchingEngine, Ranker, profile_text
 from techbridge.matching.explain import Evidence, collect_evidence, explanation_sentence
 from techbridge.matching.filters import QueryContext, RankFilters, region_relation
@@ -168,7 +173,7 @@ def demands_for_index() -> QuerySet[Demand]:
 
 ENCODERS: dict[str, tuple[str, Callable[[], Encoder]]] = {
     "hashing": ("hashing-256", lambda: HashingEncoder(Tokeniser())),
-    "use": ("use-m3", UniversalSentenceEncoder),
+    "use": ("use-m3-fast", UniversalSentenceEncoder),
 }
 
 
@@ -346,7 +351,7 @@ def _encode(encoder: Encoder, texts: Sequence[str], say: Progress) -> Any:
     say("encode", 0, len(texts))
     for start in range(0, len(texts), ENCODE_BATCH):
         batch = texts[start : start + ENCODE_BATCH]
-        vectors[start : start + len(batch)] = encoder.encode(list(batch))
+        vectors[start : start + len(batch)] = encode_documents(encoder, list(batch))
         say("encode", start + len(batch), len(texts))
     return vectors
 
