@@ -28,4 +28,8 @@ app.conf.beat_schedule = {
         "task": "notifications.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    "recommendations-nightly-rebuild": {
+        "task": "recommendations.nightly_rebuild",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

@@ -155,6 +155,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # and where encoded profiles are kept between restarts (empty: nowhere).
 MATCHING_ENCODER = env.str("MATCHING_ENCODER", default="use")
 MATCHING_INDEX_DIR = env.str("MATCHING_INDEX_DIR", default=str(PROJECT_DIR / "var" / "matching"))
+# Index changes are kept this long; the nightly rebuild makes older ones unnecessary.
+MATCHING_CHANGE_LOG_DAYS = env.int("MATCHING_CHANGE_LOG_DAYS", default=30)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

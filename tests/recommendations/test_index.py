@@ -155,3 +155,95 @@ def test_a_closed_demand_leaves_the_demand_pool(pool, users):
     demand_services.close_demand(actor=users["enterprise"], demand=pool.demand)
     assert recommended() == []
     assert str(pool.demand.pk) not in [d.id for d in services.demand_engine().demands]
+
+
+def _counting_encoder(monkeypatch) -> list[int]:
+    encoded: list[int] = []
+    original = HashingEncoder.encode
+
+    def counting(self, texts):
+        encoded.append(len(texts))
+        return original(self, texts)
+
+    monkeypatch.setattr(HashingEncoder, "encode", counting)
+    return encoded
+
+
+def test_rebuild_encodes_only_rows_whose_text_changed(pool, settings, tmp_path, monkeypatch):
+    from techbridge.talent.models import Researcher
+
+    settings.MATCHING_INDEX_DIR = str(tmp_path)
+    services.reset_indexes()
+    before = services.researcher_engine()
+    Researcher.objects.filter(pk=pool.unrelated.pk).update(keywords=["陶瓷涂层", "隔膜"])
+    encoded = _counting_encoder(monkeypatch)
+    services.reset_indexes()  # as in a fresh process: the vectors come from the snapshot
+    rebuilt = services.rebuild_indexes()
+    assert rebuilt["researchers"].size == len(before)
+    assert rebuilt["researchers"].reused == len(before) - 1
+    assert encoded[0] == 1  # the edited profile, nothing else of the researcher pool
+    engine = services.researcher_engine()
+    assert "陶瓷涂层" in engine.index.get(str(pool.unrelated.pk)).keywords
+    position = engine.index.positions[str(pool.best.pk)]
+    old_position = before.index.positions[str(pool.best.pk)]
+    old_vector = before.index.vectors.values[old_position]
+    assert (engine.index.vectors.values[position] == old_vector).all()
+
+
+def test_a_snapshot_older_than_the_change_log_is_rebuilt_not_caught_up(
+    pool, settings, tmp_path, monkeypatch
+):
+    import json
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from techbridge.talent.models import Researcher
+
+    settings.MATCHING_INDEX_DIR = str(tmp_path)
+    settings.MATCHING_CHANGE_LOG_DAYS = 30
+    services.reset_indexes()
+    services.researcher_engine()
+    meta_path = tmp_path / "researchers.json"
+    meta = json.loads(meta_path.read_text())
+    meta["as_of"] = (timezone.now() - timedelta(days=31)).isoformat()
+    meta_path.write_text(json.dumps(meta))
+    # An edit whose change record was pruned: catching up from the log would miss it.
+    Researcher.objects.filter(pk=pool.unrelated.pk).update(keywords=["陶瓷涂层"])
+    encoded = _counting_encoder(monkeypatch)
+    services.reset_indexes()
+    engine = services.researcher_engine()
+    assert engine.index.get(str(pool.unrelated.pk)).keywords == ("陶瓷涂层",)
+    assert encoded == [1]  # rebuilt with the old snapshot's vectors for the unchanged rows
+    assert json.loads(meta_path.read_text())["as_of"] > meta["as_of"]
+
+
+def test_nightly_rebuild_prunes_old_changes_only(pool, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.MATCHING_CHANGE_LOG_DAYS = 30
+    old = IndexChange.objects.create(pool="researchers", object_id=pool.best.pk)
+    IndexChange.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    recent = IndexChange.objects.create(pool="researchers", object_id=pool.best.pk)
+    sizes = tasks.nightly_rebuild()
+    assert sizes["researchers"] == len(services.researcher_engine())
+    assert not IndexChange.objects.filter(pk=old.pk).exists()
+    assert IndexChange.objects.filter(pk=recent.pk).exists()
+
+
+def test_a_process_idle_longer_than_the_change_log_rebuilds(pool, settings, monkeypatch):
+    from datetime import timedelta
+
+    from techbridge.talent.models import Researcher
+
+    engine = services.researcher_engine()
+    index = services._INDEXES[IndexChange.Pool.RESEARCHERS]
+    index.as_of -= timedelta(days=settings.MATCHING_CHANGE_LOG_DAYS + 1)
+    Researcher.objects.filter(pk=pool.unrelated.pk).update(keywords=["陶瓷涂层"])
+    encoded = _counting_encoder(monkeypatch)
+    rebuilt = services.researcher_engine()
+    assert rebuilt is not engine
+    assert rebuilt.index.get(str(pool.unrelated.pk)).keywords == ("陶瓷涂层",)
+    assert encoded == [1]

@@ -20,14 +20,14 @@ def recommend() -> None:
 
 @app.command("rebuild")
 def rebuild_command() -> None:
-    """Rebuild the researcher and demand indexes from the database (encoded vectors are cached
-    under MATCHING_INDEX_DIR, so only changed profiles are encoded again)."""
+    """Rebuild the researcher and demand indexes from the database (vectors of unchanged rows
+    are copied from the snapshot under MATCHING_INDEX_DIR, only changed ones are encoded)."""
     from techbridge.recommendations import services
 
     with stage_progress() as report:
-        sizes = services.rebuild_indexes(progress=report)
-    for pool, size in sizes.items():
-        typer.echo(f"{pool}: {size}")
+        rebuilt = services.rebuild_indexes(progress=report)
+    for pool, counts in rebuilt.items():
+        typer.echo(f"{pool}: {counts.size} ({counts.reused} vectors reused)")
 
 
 @app.command("for-demand")

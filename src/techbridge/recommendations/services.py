@@ -11,7 +11,11 @@ built from the database (and then saved). A change to a researcher, an achieveme
 is applied to this process's engine before its next query (``add``/``update``/``remove`` of
 the engine, no rebuild) and, when the transaction commits, recorded in the database
 (``IndexChange``) by a background task, so every other process applies it before its next query
-too. ``techbridge recommend rebuild`` rebuilds both pools from the database.
+too. ``techbridge recommend rebuild`` rebuilds both pools from the database, re-encoding only
+the rows whose text changed since the last snapshot. Every night a background task rebuilds
+them (which also re-cuts old rows with the dictionary the newer keywords taught the tokeniser)
+and prunes the change log to ``MATCHING_CHANGE_LOG_DAYS``; a snapshot older than that could have
+missed pruned changes, so it is rebuilt rather than caught up.
 
 Hard filters (``exclusion_reason`` is the rule; the engine applies the same rule as masks over
 the index before taking the top k, and calls it back on the candidates it is about to return so
@@ -28,6 +32,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +40,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Prefetch, QuerySet
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from techbridge.core.errors import PermissionRefused, ValidationFailed
@@ -238,7 +245,12 @@ class _PoolIndex:
     encoder_name: str = ""
     change_id: int = 0  # the last IndexChange applied
     pending: set[int] = field(default_factory=set)  # changed here, not applied yet
+    reused: int = 0  # vectors the last build copied instead of encoding
     unsaved: int = 0
+    # When ``change_id`` was read: every later change is in the log unless it was pruned.
+    as_of: Any = None
+    # A snapshot too old to catch up: its vectors still serve the rebuild.
+    _stale: Any = None
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def mark(self, object_id: int) -> None:
@@ -248,6 +260,7 @@ class _PoolIndex:
     def reset(self) -> None:
         with self.lock:
             self.engine, self.change_id, self.unsaved = None, 0, 0
+            self.as_of = self._stale = None
             self.pending.clear()
 
     def get(self, *, progress: Progress | None = None) -> Any:
@@ -256,6 +269,9 @@ class _PoolIndex:
                 encoder_name, encoder = _encoder()
                 if not self._load(encoder_name, encoder):
                     self._build(encoder_name, encoder, progress)
+            elif self.as_of is None or self.as_of < change_log_horizon():
+                # Idle longer than the change log is kept: changes may be gone from it.
+                self._build(self.encoder_name, self.engine.encoder, progress)
             self._catch_up()
             assert self.engine is not None
             return self.engine
@@ -272,20 +288,35 @@ class _PoolIndex:
         directory = settings.MATCHING_INDEX_DIR
         return Path(directory) / self.pool if directory else None
 
-    def _load(self, encoder_name: str, encoder: Encoder) -> bool:
+    def _snapshot(self, encoder_name: str, encoder: Encoder) -> tuple[Any, dict[str, Any]] | None:
+        """The saved engine and its meta, when there is a readable one for this encoder."""
         directory = self._directory()
         meta_path = directory.with_suffix(".json") if directory else None
         if directory is None or meta_path is None or not meta_path.exists():
-            return False
+            return None
         try:
             meta = json.loads(meta_path.read_text())
             if meta.get("encoder") != encoder_name:
-                return False
-            self.engine = self.kind.load(directory, encoder)
-        except (OSError, ValueError, KeyError, IndexFormatError):
+                return None
+            int(meta["change_id"])
+            return self.kind.load(directory, encoder), meta
+        except (OSError, ValueError, KeyError, TypeError, IndexFormatError):
             log.warning("Ignoring the unreadable matching snapshot %s", directory)
+            return None
+
+    def _load(self, encoder_name: str, encoder: Encoder) -> bool:
+        snapshot = self._snapshot(encoder_name, encoder)
+        if snapshot is None:
             return False
+        engine, meta = snapshot
+        as_of = parse_datetime(str(meta.get("as_of") or ""))
+        if as_of is None or as_of < change_log_horizon():
+            # Changes after it may have been pruned from the log: rebuild (reusing its vectors).
+            self._stale = engine
+            return False
+        self.engine = engine
         self.encoder_name, self.change_id, self.unsaved = encoder_name, int(meta["change_id"]), 0
+        self.as_of = as_of
         return True
 
     def _save(self) -> None:
@@ -294,7 +325,11 @@ class _PoolIndex:
             return
         directory.parent.mkdir(parents=True, exist_ok=True)
         self.engine.save(directory)
-        meta = {"encoder": self.encoder_name, "change_id": self.change_id}
+        meta = {
+            "encoder": self.encoder_name,
+            "change_id": self.change_id,
+            "as_of": self.as_of.isoformat(),
+        }
         meta_path = directory.with_suffix(".json")
         temporary = meta_path.with_suffix(".json.tmp")
         temporary.write_text(json.dumps(meta))
@@ -305,23 +340,38 @@ class _PoolIndex:
 
     def _build(self, encoder_name: str, encoder: Encoder, progress: Progress | None) -> None:
         say = progress or _no_progress
+        previous = self._previous_engine(encoder_name, encoder)
         # Read before the rows: a change recorded meanwhile is applied again, never missed.
-        change_id = _latest_change(self.pool)
+        as_of, change_id = timezone.now(), _latest_change(self.pool)
         self.pending.clear()
         say("load", 0, 1)
         rows = list(self.rows(None).values())
         say("load", 1, 1)
-        vectors = _encode(encoder, [self.kind.text(row) for row in rows], say)
+        vectors, self.reused = _encode_reusing(
+            encoder, [self.kind.text(row) for row in rows], rows, previous, self.kind, say
+        )
         say("index", 0, 1)
         self.engine = self.kind.make(rows, encoder, vectors)
         say("index", 1, 1)
-        self.encoder_name, self.change_id = encoder_name, change_id
+        self.encoder_name, self.change_id, self.as_of = encoder_name, change_id, as_of
+        self._stale = None
         self._save()
+
+    def _previous_engine(self, encoder_name: str, encoder: Encoder) -> Any:
+        """An engine whose vectors a rebuild may reuse: this process's, the stale snapshot's or
+        the saved one's, when it was encoded by the same encoder."""
+        if self.engine is not None and self.encoder_name == encoder_name:
+            return self.engine
+        if self._stale is not None:
+            return self._stale
+        snapshot = self._snapshot(encoder_name, encoder)
+        return snapshot[0] if snapshot is not None else None
 
     def _catch_up(self) -> None:
         assert self.engine is not None
         changed = set(self.pending)
         last = self.change_id
+        self.as_of = timezone.now()
         for change_id, object_id in IndexChange.objects.filter(
             pool=self.pool, id__gt=self.change_id
         ).values_list("id", "object_id"):
@@ -342,6 +392,34 @@ class _PoolIndex:
         self.unsaved += len(changed)
         if self.unsaved >= SAVE_EVERY:
             self._save()
+
+
+def _encode_reusing(
+    encoder: Encoder,
+    texts: Sequence[str],
+    rows: Sequence[Any],
+    previous: Any,
+    kind: _Kind,
+    say: Progress,
+) -> tuple[Any, int]:
+    """Vectors of ``rows``: copied from ``previous`` (an engine of the same encoder) where a
+    row's text is unchanged, encoded otherwise; returns them and how many were reused."""
+    import numpy as np
+
+    vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    missing = list(range(len(texts)))
+    if previous is not None:
+        index, missing = previous.index, []
+        stored = index.vectors.values
+        for position, (row, text) in enumerate(zip(rows, texts, strict=True)):
+            old = index.positions.get(row.id)
+            if old is not None and kind.text(index.items[old]) == text:
+                vectors[position] = stored[old]
+            else:
+                missing.append(position)
+    if missing:
+        vectors[missing] = _encode(encoder, [texts[i] for i in missing], say)
+    return vectors, len(texts) - len(missing)
 
 
 def _encode(encoder: Encoder, texts: Sequence[str], say: Progress) -> Any:
@@ -393,19 +471,46 @@ def reset_indexes() -> None:
         index.reset()
 
 
-def rebuild_indexes(*, progress: Progress | None = None) -> dict[str, int]:
+@dataclass(frozen=True)
+class RebuiltPool:
+    size: int
+    reused: int  # vectors copied from the previous engine (text unchanged), not encoded
+
+
+def rebuild_indexes(*, progress: Progress | None = None) -> dict[str, RebuiltPool]:
     """Rebuild both engines from the database and save their snapshots (the ``techbridge
-    recommend rebuild`` command); returns the pool sizes. Other processes keep applying changes
-    to theirs and open the new snapshot when they restart."""
+    recommend rebuild`` command and the nightly task), encoding only rows whose text changed.
+    Other processes keep applying changes to theirs and open the new snapshot when they
+    restart."""
     say = progress or _no_progress
-    sizes = {}
+    rebuilt = {}
     for pool, index in _INDEXES.items():
 
         def report(step: str, done: int, total: int, pool: str = pool) -> None:
             say(f"{pool}: {step}", done, total)
 
-        sizes[str(pool)] = len(index.rebuild(progress=report))
-    return sizes
+        size = len(index.rebuild(progress=report))
+        rebuilt[str(pool)] = RebuiltPool(size=size, reused=index.reused)
+    return rebuilt
+
+
+def change_log_horizon() -> Any:
+    """Changes recorded before this may have been pruned from the log."""
+    return timezone.now() - timedelta(days=settings.MATCHING_CHANGE_LOG_DAYS)
+
+
+def prune_change_log() -> int:
+    """Delete the index changes older than ``MATCHING_CHANGE_LOG_DAYS``; returns how many."""
+    deleted, _details = IndexChange.objects.filter(created_at__lt=change_log_horizon()).delete()
+    return deleted
+
+
+def nightly_rebuild() -> dict[str, RebuiltPool]:
+    """Rebuild both snapshots, then prune the change log they no longer need."""
+    rebuilt = rebuild_indexes()
+    pruned = prune_change_log()
+    log.info("Matching indexes rebuilt %s; %d old index changes pruned", rebuilt, pruned)
+    return rebuilt
 
 
 # --- keeping the indexes in step --------------------------------------------------------------

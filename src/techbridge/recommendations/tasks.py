@@ -25,3 +25,8 @@ def update_demand_in_index(*, demand_id: int) -> None:
 @shared_task(name="recommendations.push_demand")
 def push_demand(*, demand_id: int) -> int:
     return services.push_demand_to_researchers(demand_id=demand_id)
+
+
+@shared_task(name="recommendations.nightly_rebuild")
+def nightly_rebuild() -> dict[str, int]:
+    return {pool: counts.size for pool, counts in services.nightly_rebuild().items()}
