@@ -66,8 +66,8 @@ from techbridge.matching.model import Team as EngineTeam
 from techbridge.matching.text import Tokeniser
 from techbridge.recommendations import selectors
 from techbridge.recommendations.models import IndexChange
-from techbridge.talent.models import Achievement, Researcher, Team
-from techbridge.talent.selectors import remaining_capacity
+from techbridge.talent.models import Achievement, EnterpriseRelation, Researcher, Team
+from techbridge.talent.selectors import declared_relation_kinds, remaining_capacity
 
 log = logging.getLogger(__name__)
 
@@ -709,6 +709,12 @@ def exclusion_reason(researcher: Researcher, demand: Demand) -> str | None:
         researcher.user is not None and researcher.user.organisation_id == demand.enterprise_id
     ):
         return _("Conflict of interest: the researcher belongs to the demand's enterprise.")
+    # One query per demand: the enterprise's declared relations are kept on ``demand.enterprise``.
+    if kinds := declared_relation_kinds(demand.enterprise, researcher.pk):
+        return _(
+            "Conflict of interest: the researcher declared a relation with the demand's "
+            "enterprise (%(kinds)s)."
+        ) % {"kinds": ", ".join(str(EnterpriseRelation.Kind(kind).label) for kind in kinds)}
     if researcher.availability == Researcher.Availability.UNAVAILABLE:
         return _("The researcher is not available.")
     if remaining_capacity(researcher) <= 0:

@@ -1,16 +1,25 @@
-"""The talent pool in the admin: researchers with their achievements inline, and teams."""
+"""The talent pool in the admin: researchers with their achievements and declared relations
+with enterprises inline, the relations on their own, and teams."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from techbridge.talent.models import Achievement, Researcher, Team
+from techbridge.talent.models import Achievement, EnterpriseRelation, Researcher, Team
 
 
 class AchievementInline(admin.TabularInline):
     model = Achievement
     extra = 0
     fields = ("kind", "title", "year", "reference")
+
+
+class EnterpriseRelationInline(admin.TabularInline):
+    model = EnterpriseRelation
+    extra = 0
+    fields = ("enterprise", "kind", "note", "declared_at", "declared_by")
+    readonly_fields = ("declared_at", "declared_by")
+    autocomplete_fields = ("enterprise",)
 
 
 @admin.register(Researcher)
@@ -37,7 +46,17 @@ class ResearcherAdmin(admin.ModelAdmin):
     search_fields = ("name", "unit__name", "email")
     autocomplete_fields = ("unit", "region", "user", "disciplines", "industries")
     list_select_related = ("unit", "region")
-    inlines = [AchievementInline]
+    inlines = [AchievementInline, EnterpriseRelationInline]
+
+
+@admin.register(EnterpriseRelation)
+class EnterpriseRelationAdmin(admin.ModelAdmin):
+    list_display = ("researcher", "enterprise", "kind", "declared_at", "declared_by")
+    list_filter = ("kind",)
+    search_fields = ("researcher__name", "enterprise__name", "note")
+    autocomplete_fields = ("researcher", "enterprise", "declared_by")
+    readonly_fields = ("declared_at",)
+    list_select_related = ("researcher", "enterprise", "declared_by")
 
 
 @admin.register(Team)

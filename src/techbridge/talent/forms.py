@@ -26,7 +26,7 @@ from techbridge.orgs.forms import (
 )
 from techbridge.orgs.models import Organisation
 from techbridge.refdata.models import Discipline, Industry, Region, TitleLevel
-from techbridge.talent.models import Achievement, Researcher
+from techbridge.talent.models import Achievement, EnterpriseRelation, Researcher
 from techbridge.talent.selectors import ResearcherFilters
 
 ANY_LABEL = _("Any")
@@ -214,6 +214,21 @@ class AchievementForm(forms.ModelForm):
 
     def service_data(self) -> dict[str, Any]:
         return {field: self.cleaned_data[field] for field in self.Meta.fields}
+
+
+class EnterpriseRelationForm(forms.Form):
+    """Declare a relation with an enterprise (利益关联申报); ``talent.services.declare_relation``
+    checks the rest."""
+
+    enterprise = forms.ModelChoiceField(
+        label=_("Enterprise"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).order_by("name"),
+    )
+    kind = forms.ChoiceField(label=_("Kind of relation"), choices=EnterpriseRelation.Kind.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def service_data(self) -> dict[str, Any]:
+        return {field: self.cleaned_data[field] for field in ("enterprise", "kind", "note")}
 
 
 class LinkAccountForm(forms.Form):

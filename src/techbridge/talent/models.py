@@ -147,3 +147,54 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EnterpriseRelation(models.Model):
+    """A relation a researcher declared with an enterprise (利益关联申报). It is a conflict of
+    interest: the researcher is not recommended for that enterprise's demands."""
+
+    class Kind(models.TextChoices):
+        SHAREHOLDING = "shareholding", _("Shareholding or investment")
+        EMPLOYMENT = "employment", _("Part-time job or post held")
+        FORMER_EMPLOYER = "former_employer", _("Worked there in the last three years")
+        FAMILY = "family", _("Family relation")
+        CONTRACT = "contract", _("Contract or project cooperation in progress")
+        OTHER = "other", _("Other")
+
+    researcher = models.ForeignKey(
+        Researcher,
+        verbose_name=_("researcher"),
+        on_delete=models.CASCADE,
+        related_name="enterprise_relations",
+    )
+    enterprise = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="researcher_relations",
+        limit_choices_to={"kind": "enterprise"},
+    )
+    kind = models.CharField(_("kind of relation"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    declared_at = models.DateTimeField(_("declared"), auto_now_add=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("declared by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["declared_at", "id"]
+        verbose_name = _("declared relation with an enterprise")
+        verbose_name_plural = _("declared relations with enterprises")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "enterprise", "kind"], name="unique_enterprise_relation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.researcher} — {self.enterprise} ({self.get_kind_display()})"

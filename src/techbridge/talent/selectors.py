@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from techbridge.accounts.models import Role
 from techbridge.accounts.permissions import administers_region
@@ -20,7 +20,7 @@ from techbridge.refdata.codes import region_prefix
 from techbridge.refdata.models import Discipline
 from techbridge.search import services as search_services
 from techbridge.search.models import SearchTerm
-from techbridge.talent.models import Researcher, Team
+from techbridge.talent.models import EnterpriseRelation, Researcher, Team
 
 
 def researchers_visible_to(user: Any) -> QuerySet[Researcher]:
@@ -85,6 +85,31 @@ def can_see_contact(user: Any, researcher: Researcher) -> bool:
         and user.role in (Role.CITY_BUREAU, Role.PROVINCE_ADMIN)
         and administers_region(user, researcher.region_id)
     )
+
+
+def can_see_relations(user: Any, researcher: Researcher) -> bool:
+    """Declared relations with enterprises are as private as the contact details: the
+    researcher, their unit, the administrators of their region and superusers see them."""
+    return can_see_contact(user, researcher)
+
+
+def relations_of(researcher: Researcher) -> QuerySet[EnterpriseRelation]:
+    return researcher.enterprise_relations.select_related("enterprise", "declared_by")
+
+
+def declared_relation_kinds(enterprise: Organisation, researcher_id: int) -> list[str]:
+    """The kinds of relation researcher ``researcher_id`` declared with ``enterprise``, in the
+    order of ``EnterpriseRelation.Kind``.
+
+    The enterprise's declared relations are read once and kept on the ``enterprise`` instance
+    (a prefetch), so checking every candidate for one demand costs one query. Like any prefetch
+    it is as fresh as the instance: a new request, or ``refresh_from_db()`` of the demand or
+    the enterprise, reads them again."""
+    prefetch_related_objects([enterprise], "researcher_relations")
+    declared = {
+        r.kind for r in enterprise.researcher_relations.all() if r.researcher_id == researcher_id
+    }
+    return [kind for kind in EnterpriseRelation.Kind.values if kind in declared]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Actions on the talent pool: profiles, achievements and teams; each keeps the search index."""
+"""Actions on the talent pool: profiles, achievements, teams and declared relations with
+enterprises; each keeps the search index."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from django.utils.translation import gettext as _
 from techbridge.accounts.models import Role
 from techbridge.audit import services as audit
 from techbridge.audit.models import AuditEntry
-from techbridge.core.errors import PermissionRefused, ValidationFailed
+from techbridge.core.errors import NotFound, PermissionRefused, ValidationFailed
 from techbridge.core.validation import clean_keywords, full_clean_or_raise, reject_unknown_fields
 from techbridge.orgs.models import Organisation
 from techbridge.refdata.models import Discipline, Industry
 from techbridge.search import services as search_services
 from techbridge.search.models import SearchTerm
 from techbridge.talent import selectors
-from techbridge.talent.models import Achievement, Researcher, Team
+from techbridge.talent.models import Achievement, EnterpriseRelation, Researcher, Team
 
 PROFILE_FIELDS = (
     "name",
@@ -224,3 +225,93 @@ def link_account(*, actor: Any, researcher: Researcher, user: Any | None) -> Res
         detail={"account": user.pk if user is not None else None},
     )
     return researcher
+
+
+# Declared relations with enterprises (利益关联申报) ----------------------------------------------
+
+
+@transaction.atomic
+def declare_relation(
+    *,
+    actor: Any,
+    researcher: Researcher,
+    enterprise: Organisation | None,
+    kind: str,
+    note: str = "",
+) -> EnterpriseRelation:
+    """Record that ``researcher`` has a relation of ``kind`` with ``enterprise``; from then on
+    they are not recommended for its demands. Whoever may edit the profile may declare."""
+    researcher = Researcher.objects.select_for_update().get(pk=researcher.pk)
+    if not selectors.can_manage(actor, researcher):
+        raise PermissionRefused(_("You may not edit this profile."))
+    if enterprise is None:
+        raise ValidationFailed(_("Choose the enterprise."), field="enterprise")
+    if enterprise.kind != Organisation.Kind.ENTERPRISE:
+        raise ValidationFailed(
+            _("Relations are declared with enterprises; %(name)s is not an enterprise.")
+            % {"name": enterprise.name},
+            field="enterprise",
+        )
+    if kind not in EnterpriseRelation.Kind.values:
+        raise ValidationFailed(
+            _("Unknown kind of relation; use one of: %(kinds)s.")
+            % {"kinds": ", ".join(EnterpriseRelation.Kind.values)},
+            field="kind",
+        )
+    if EnterpriseRelation.objects.filter(
+        researcher=researcher, enterprise=enterprise, kind=kind
+    ).exists():
+        raise ValidationFailed(
+            _("This relation with %(enterprise)s is already declared.")
+            % {"enterprise": enterprise.name},
+            field="kind",
+        )
+    relation = EnterpriseRelation(
+        researcher=researcher,
+        enterprise=enterprise,
+        kind=kind,
+        note=(note or "").strip(),
+        declared_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    full_clean_or_raise(relation, exclude=["declared_by"])
+    relation.save()
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=relation,
+        summary=f"{researcher.name} — {enterprise.name}",
+        detail={"researcher": researcher.pk, "enterprise": enterprise.pk, "kind": kind},
+    )
+    return relation
+
+
+@transaction.atomic
+def withdraw_relation(*, actor: Any, relation: EnterpriseRelation) -> None:
+    """Withdraw a declared relation (it ended, or was declared by mistake)."""
+    found = (
+        EnterpriseRelation.objects.select_for_update(of=("self",))
+        .select_related("researcher", "enterprise")
+        .filter(pk=relation.pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("This relation was already withdrawn."))
+    relation, researcher = found, found.researcher
+    if not selectors.can_manage(actor, researcher):
+        raise PermissionRefused(_("You may not edit this profile."))
+    detail = {
+        "researcher": researcher.pk,
+        "enterprise": relation.enterprise_id,
+        "kind": relation.kind,
+    }
+    summary = f"{researcher.name} — {relation.enterprise.name}"
+    relation_id = relation.pk
+    relation.delete()
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.DELETE,
+        object_type=EnterpriseRelation._meta.label_lower,
+        object_id=relation_id,
+        summary=summary,
+        detail=detail,
+    )

@@ -1,4 +1,5 @@
-"""Web pages of the talent pool (人才库): researchers, their achievements and teams.
+"""Web pages of the talent pool (人才库): researchers, their achievements, their declared
+relations with enterprises (利益关联申报) and teams.
 
 Thin: forms parse input, ``talent.selectors`` decide who sees what, ``talent.services`` change
 state. A domain error escaping a view becomes an error page (core.middleware); errors on a form
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from techbridge.core.pagination import paginate
 from techbridge.talent import selectors, services
 from techbridge.talent.forms import (
     AchievementForm,
+    EnterpriseRelationForm,
     LinkAccountForm,
     ResearcherFilterForm,
     ResearcherForm,
@@ -31,7 +33,7 @@ from techbridge.talent.forms import (
     TeamForm,
     apply_error,
 )
-from techbridge.talent.models import Achievement, Researcher, Team
+from techbridge.talent.models import Achievement, EnterpriseRelation, Researcher, Team
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -99,6 +101,10 @@ def researcher_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         may_link=selectors.manages_unit(request.user, researcher.unit_id),
         link_form=LinkAccountForm(researcher=researcher),
     )
+    if selectors.can_see_relations(request.user, researcher):
+        context.update(relations=selectors.relations_of(researcher), may_see_relations=True)
+        if context["may_manage"]:
+            context["relation_form"] = EnterpriseRelationForm()
     return render(request, "talent/researcher_detail.html", context)
 
 
@@ -219,6 +225,43 @@ def link_account(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The account link was saved."))
     return redirect("talent:detail", pk=researcher.pk)
+
+
+@login_required
+@require_POST
+def relation_declare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    researcher = _researcher_for(request, pk)
+    if not selectors.can_manage(request.user, researcher):
+        raise PermissionRefused(_("You may not edit this profile."))
+    form = EnterpriseRelationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return redirect("talent:detail", pk=researcher.pk)
+    try:
+        services.declare_relation(actor=request.user, researcher=researcher, **form.service_data())
+    except PermissionRefused:
+        raise
+    except TechBridgeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The relation was declared."))
+    return redirect("talent:detail", pk=researcher.pk)
+
+
+@login_required
+@require_POST
+def relation_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    relation = get_object_or_404(
+        EnterpriseRelation.objects.select_related("researcher"),
+        pk=pk,
+        researcher__in=selectors.researchers_visible_to(request.user),
+    )
+    if not selectors.can_see_relations(request.user, relation.researcher):
+        raise Http404
+    services.withdraw_relation(actor=request.user, relation=relation)
+    messages.success(request, _("The relation was withdrawn."))
+    return redirect("talent:detail", pk=relation.researcher_id)
 
 
 # Teams ------------------------------------------------------------------------------------------
