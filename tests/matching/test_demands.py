@@ -95,3 +95,19 @@ def test_demand_pool_changes_and_persists(pool, tmp_path):
     ranked = [m.demand_id for m in loaded.rank_demands(RESEARCHER, k=5)]
     assert "battery" not in ranked and "new" in ranked
     assert ranked == [m.demand_id for m in changed.rank_demands(RESEARCHER, k=5)]
+
+
+def test_a_demand_in_an_industry_the_researcher_serves_comes_first_and_says_so():
+    import dataclasses
+
+    twins = [
+        Demand(id=name, title="耐腐蚀涂层开发", keywords=("涂层",), industries=(industry,))
+        for name, industry in (("ship", "船舶制造"), ("car", "汽车制造业"))
+    ]
+    pool = DemandPool(twins, encoder=HashingEncoder(Tokeniser()))
+    for industry, expected in (("船舶制造", "ship"), ("汽车制造业", "car")):
+        researcher = dataclasses.replace(RESEARCHER, keywords=("涂层",), industries=(industry,))
+        best = pool.rank_demands(researcher, k=2)[0]
+        assert best.demand_id == expected
+        assert best.evidence.industry == industry
+        assert f"需求所属行业“{industry}”是您服务的行业" in best.explanation

@@ -98,3 +98,59 @@ def test_rank_returns_a_ranking_list_compatible_with_the_first_api(engine):
     assert [type(m).__name__ for m in ranking] == ["Match", "Match"]
     with pytest.raises(ValueError, match="unknown method"):
         engine.rank(QUERY, method="magic")
+
+
+def _industry_pool(**settings):
+    from techbridge.matching.model import Profile
+
+    # Twins in text and discipline; only the industries they serve differ.
+    text = dict(disciplines=(MATERIALS,), keywords=("涂层", "耐腐蚀"))
+    profiles = [
+        Profile(id="ship", industries=("船舶制造",), **text),
+        Profile(id="car", industries=("汽车制造业",), **text),
+        Profile(id="none", **text),
+        Profile(id="other", disciplines=(COMPUTING,), keywords=("数据库",)),
+    ]
+    return MatchingEngine(
+        profiles, encoder=HashingEncoder(Tokeniser()), settings=EngineSettings(**settings)
+    )
+
+
+def test_a_stated_industry_lifts_the_researchers_who_serve_it():
+    engine = _industry_pool()
+    for industry in ("船舶制造", "汽车制造业"):
+        ranking = engine.rank(Query(id="q", text="耐腐蚀涂层", industry=industry), k=3)
+        best = ranking[0]
+        assert best.profile.industries == (industry,)
+        assert best.evidence.industry == industry
+        assert f"服务行业“{industry}”与需求所属行业一致" in best.explanation
+        # The twin serving another industry is not said to agree with this one.
+        assert "服务行业" not in ranking[1].explanation
+    # Without industry weight, the twins tie and the stated industry changes nothing.
+    flat = _industry_pool(industry_weight=0.0)
+    scores = {m.profile.id: m.score for m in flat.rank(Query(id="q", text="耐腐蚀涂层"), k=3)}
+    assert scores["ship"] == pytest.approx(scores["car"])
+
+
+def test_industries_survive_edits_compaction_and_a_reload(tmp_path):
+    from techbridge.matching.model import Profile
+
+    engine = _industry_pool()
+    query = Query(id="q", text="耐腐蚀涂层", industry="船舶制造")
+    engine.update_profile(
+        Profile(
+            id="car",
+            disciplines=(MATERIALS,),
+            keywords=("涂层", "耐腐蚀"),
+            industries=("船舶制造",),
+        )
+    )
+    engine.remove_profile("ship")
+    engine.index.compact()
+    assert engine.rank(query, k=1)[0].profile.id == "car"
+    engine.save(tmp_path / "index")
+    loaded = MatchingEngine.load(tmp_path / "index", encoder=HashingEncoder(Tokeniser()))
+    assert loaded.index.industries.names == engine.index.industries.names
+    assert [(m.profile.id, round(m.score, 6)) for m in loaded.rank(query, k=3)] == [
+        (m.profile.id, round(m.score, 6)) for m in engine.rank(query, k=3)
+    ]

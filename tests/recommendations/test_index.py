@@ -247,3 +247,17 @@ def test_a_process_idle_longer_than_the_change_log_rebuilds(pool, settings, monk
     assert rebuilt is not engine
     assert rebuilt.index.get(str(pool.unrelated.pk)).keywords == ("陶瓷涂层",)
     assert encoded == [1]
+
+
+def test_a_researcher_serving_the_demands_industry_is_lifted_and_told_why(pool):
+    twin = researcher(name="钱同行", keywords=["陶瓷涂层", "锂电池"], region="110100")
+    twin.industries.set([pool.demand.industry])
+    services.researcher_changed(researcher_id=twin.pk)
+    rows = services.rank_researchers_for_demand(demand=pool.demand, k=20)
+    # Same keywords and region as 赵北京; serving the demand's industry puts them ahead.
+    assert ids(rows).index(twin.pk) < ids(rows).index(pool.national.pk)
+    row = next(r for r in rows if r.researcher == twin)
+    assert row.reasons.values("industry") == [pool.demand.industry.name]
+    assert f"服务行业“{pool.demand.industry.name}”与需求所属行业一致" in row.reasons.sentence
+    other = next(r for r in rows if r.researcher == pool.national)
+    assert "服务行业" not in other.reasons.sentence

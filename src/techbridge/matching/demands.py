@@ -86,6 +86,10 @@ class DemandKind:
         return demand.disciplines
 
     @staticmethod
+    def industries(demand: Demand) -> Sequence[str]:
+        return demand.industries
+
+    @staticmethod
     def words(demand: Demand) -> Iterable[str]:
         return (*demand.disciplines, *demand.keywords)
 
@@ -108,6 +112,8 @@ class DemandEvidence:
     researcher_keywords: tuple[str, ...] = ()
     discipline: str = ""
     discipline_confidence: float = 0.0
+    # The demand's industry when the researcher serves it (an industry is public).
+    industry: str = ""
     region_relation: str = ""
 
 
@@ -135,6 +141,8 @@ def demand_sentence(evidence: DemandEvidence, *, is_confidential: bool) -> str:
         parts.append("共同用语" + "、".join(f"“{t}”" for t in others[:4]))
     if evidence.discipline:
         parts.append(f"需求属于您的学科“{evidence.discipline}”")
+    if evidence.industry:
+        parts.append(f"需求所属行业“{evidence.industry}”是您服务的行业")
     if not parts:
         parts.append("需求内容与您的研究语义相近")
     if is_confidential:
@@ -243,6 +251,7 @@ class DemandPool(Ranker):
             vector,
             method,
             stated=profile.discipline,
+            industry=profile.industries[0] if profile.industries else "",
             region=profile.region,
             eligible=eligible,
             filtered=filters is not None,
@@ -270,10 +279,12 @@ class DemandPool(Ranker):
             for name in demand.disciplines:
                 if predicted.get(name, 0.0) > confidence and name in profile.disciplines:
                     discipline, confidence = name, predicted[name]
+            industry = next((i for i in demand.industries if i in profile.industries), "")
             if demand.is_confidential:
                 evidence = DemandEvidence(
                     discipline=discipline,
                     discipline_confidence=confidence,
+                    industry=industry,
                     region_relation=relation,
                 )
             else:
@@ -284,6 +295,7 @@ class DemandPool(Ranker):
                     researcher_keywords=tuple(keywords[t] for t in present if t in keywords),
                     discipline=discipline,
                     discipline_confidence=confidence,
+                    industry=industry,
                     region_relation=relation,
                 )
             matches.append(

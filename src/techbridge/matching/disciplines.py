@@ -13,6 +13,9 @@ distribution over disciplines:
 
 A profile's agreement is the probability of its best-matching declared discipline relative to
 the most probable one (1.0 = in the field the query most likely belongs to).
+
+The model knows nothing of disciplines beyond the labels it is given: the engine keeps a second
+one over the industries profiles serve (GB/T 4754), recognising a demand's industry the same way.
 """
 
 from __future__ import annotations
@@ -51,8 +54,10 @@ class DisciplineModel:
         settings: DisciplineSettings | None = None,
         *,
         dim: int | None = None,
+        prefix: str = "discipline",
     ) -> None:
         self.settings = settings or DisciplineSettings()
+        self.prefix = prefix  # of its arrays' names when saved
         self.dim = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else (dim or 0)
         self.names: list[str] = sorted({d for names in disciplines_of_profiles for d in names})
         self._position = {name: i for i, name in enumerate(self.names)}
@@ -188,22 +193,28 @@ class DisciplineModel:
         return (
             {"names": self.names, "size": self.size},
             {
-                "discipline.counts": self._counts,
-                "discipline.sums": self._sums,
-                "discipline.labels": self._labels[: self.size],
+                f"{self.prefix}.counts": self._counts,
+                f"{self.prefix}.sums": self._sums,
+                f"{self.prefix}.labels": self._labels[: self.size],
             },
         )
 
     @classmethod
     def from_state(
-        cls, meta: dict, arrays: dict[str, np.ndarray], settings: DisciplineSettings, dim: int
+        cls,
+        meta: dict,
+        arrays: dict[str, np.ndarray],
+        settings: DisciplineSettings,
+        dim: int,
+        *,
+        prefix: str = "discipline",
     ) -> DisciplineModel:
-        model = cls([], np.zeros((0, dim), np.float32), settings, dim=dim)
+        model = cls([], np.zeros((0, dim), np.float32), settings, dim=dim, prefix=prefix)
         model.names = list(meta["names"])
         model._position = {name: i for i, name in enumerate(model.names)}
-        model._counts = np.array(arrays["discipline.counts"], dtype=np.int64)
-        model._sums = np.array(arrays["discipline.sums"], dtype=np.float64).reshape(-1, dim)
-        model._labels = np.array(arrays["discipline.labels"], dtype=np.int32)
+        model._counts = np.array(arrays[f"{prefix}.counts"], dtype=np.int64)
+        model._sums = np.array(arrays[f"{prefix}.sums"], dtype=np.float64).reshape(-1, dim)
+        model._labels = np.array(arrays[f"{prefix}.labels"], dtype=np.int32)
         if model._labels.ndim != 2 or model._labels.shape[1] == 0:
             model._labels = np.full((int(meta["size"]), 1), -1, dtype=np.int32)
         model.size = int(meta["size"])

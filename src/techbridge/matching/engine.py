@@ -66,6 +66,9 @@ class EngineSettings:
     sparse_share: float = 0.5
     # How far agreement with the recognised discipline (0..1) lifts a profile's blended score.
     discipline_weight: float = 1.5
+    # The same for the industry recognised from the industries profiles serve: a softer signal
+    # (a researcher lists several industries, a discipline is what they are trained in).
+    industry_weight: float = 0.25
     disciplines: DisciplineSettings = field(default_factory=DisciplineSettings)
     # Up to this pool size every profile is scored; above it, the union of each retriever's
     # top ``candidate_count`` is.
@@ -186,6 +189,10 @@ class ProfileKind:
         return profile.disciplines
 
     @staticmethod
+    def industries(profile: Profile) -> Sequence[str]:
+        return profile.industries
+
+    @staticmethod
     def words(profile: Profile) -> Iterable[str]:
         return (*profile.disciplines, *profile.keywords)
 
@@ -220,6 +227,7 @@ class _Scored:
     scores: np.ndarray
     distribution: np.ndarray | None
     relations: np.ndarray | None
+    industries: np.ndarray | None = None
 
 
 class Ranker:
@@ -315,6 +323,7 @@ class Ranker:
         method: str,
         *,
         stated: str = "",
+        industry: str = "",
         region: str = "",
         eligible: np.ndarray | None = None,
         filtered: bool = False,
@@ -349,13 +358,19 @@ class Ranker:
             final = blended + self.settings.discipline_weight * model.agreement(
                 distribution, positions
             )
+        industries = None
+        if len(index.industries):
+            industries = index.industries.predict(vector, positions, blended, stated=industry)
+            final = final + self.settings.industry_weight * index.industries.agreement(
+                industries, positions
+            )
         relations = region_relations(region_code(region), index.attributes.region.values[positions])
         final = (
             final
             + index.attributes.prior.values[positions]
             + region_bonus(self.settings.features, relations)
         )
-        return _Scored(positions, final, distribution, relations)
+        return _Scored(positions, final, distribution, relations, industries)
 
     def _select(
         self,
@@ -409,6 +424,11 @@ class Ranker:
         if distribution is None:
             return None
         return dict(zip(self.index.disciplines.names, distribution.tolist(), strict=True))
+
+    def _predicted_industries(self, scored: _Scored) -> dict[str, float] | None:
+        if scored.industries is None:
+            return None
+        return dict(zip(self.index.industries.names, scored.industries.tolist(), strict=True))
 
 
 class MatchingEngine(Ranker):
@@ -541,6 +561,7 @@ class MatchingEngine(Ranker):
             vector,
             method,
             stated=query.discipline,
+            industry=query.industry,
             region=region,
             eligible=eligible,
             filtered=filters is not None,
@@ -550,6 +571,7 @@ class MatchingEngine(Ranker):
             scored, eligible, reasons, filters.is_eligible if filters else None, k
         )
         predicted = self._predicted(scored.distribution)
+        predicted_industries = self._predicted_industries(scored)
         terms = list(dict.fromkeys(tokens))
         known = {term: ids[0] for term in terms if (ids := self.sparse.term_ids([term]))}
         query_region = region_code(region)
@@ -564,6 +586,7 @@ class MatchingEngine(Ranker):
                 terms,
                 self.tokeniser,
                 predicted=predicted,
+                predicted_industries=predicted_industries,
                 region_relation=RELATIONS[int(relation[0])],
                 present_terms=self._present(position, known),
             )
@@ -592,7 +615,13 @@ class MatchingEngine(Ranker):
             tokens = self.tokeniser.tokenise(query.text)
             for method in methods:
                 scored = self._score(
-                    tokens, vector, method, stated=query.discipline, region=query.region, k=k
+                    tokens,
+                    vector,
+                    method,
+                    stated=query.discipline,
+                    industry=query.industry,
+                    region=query.region,
+                    k=k,
                 )
                 top = _top_indices(scored.scores, scored.positions, k)
                 result[method].append([items[p].id for p in scored.positions[top]])
@@ -628,6 +657,7 @@ class MatchingEngine(Ranker):
             vector,
             "hybrid",
             stated=query.discipline,
+            industry=query.industry,
             region=region,
             eligible=eligible,
             filtered=filters is not None,

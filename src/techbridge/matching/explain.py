@@ -10,7 +10,7 @@ built here rather than translated through gettext.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from techbridge.matching.model import Achievement, Profile
@@ -29,6 +29,9 @@ class Evidence:
     matched_achievement: Achievement | None = None
     discipline: str = ""
     discipline_confidence: float = 0.0
+    # An industry the profile serves that the query was recognised in (or states).
+    industry: str = ""
+    industry_confidence: float = 0.0
     # The shared terms found in ``matched_achievement``.
     achievement_terms: tuple[str, ...] = ()
     # "city", "province", "other" or "" (a region is unknown), see filters.region_relation.
@@ -71,12 +74,14 @@ def collect_evidence(
     tokeniser: Tokeniser,
     *,
     predicted: dict[str, float] | None = None,
+    predicted_industries: dict[str, float] | None = None,
     region_relation: str = "",
     present_terms: set[str] | None = None,
 ) -> Evidence:
     """Evidence for ``profile`` against a query cut into ``query_terms``.
 
-    ``predicted`` maps discipline names to the probability that the query belongs to them.
+    ``predicted`` maps discipline names to the probability that the query belongs to them,
+    ``predicted_industries`` industry names likewise.
     ``present_terms``, when the caller knows them from its index, are the query terms that occur
     anywhere in the profile (saves cutting the biography again).
     """
@@ -111,20 +116,28 @@ def collect_evidence(
     shared = [term for term in wanted if term in profile_tokens]
     # A long term says more than its own sub-words (jieba's search mode yields both).
     shared = longest_terms(shared)
-    discipline, confidence = "", 0.0
-    if predicted:
-        for name in profile.disciplines:
-            if predicted.get(name, 0.0) > confidence:
-                discipline, confidence = name, predicted[name]
+    discipline, confidence = best_label(profile.disciplines, predicted)
+    industry, industry_confidence = best_label(profile.industries, predicted_industries)
     return Evidence(
         shared_terms=tuple(shared[:MAX_TERMS]),
         matched_keywords=tuple(keywords[:MAX_TERMS]),
         matched_achievement=best_achievement,
         discipline=discipline,
         discipline_confidence=confidence,
+        industry=industry,
+        industry_confidence=industry_confidence,
         achievement_terms=tuple(best_terms[:3]),
         region_relation=region_relation,
     )
+
+
+def best_label(labels: Sequence[str], predicted: dict[str, float] | None) -> tuple[str, float]:
+    """The one of ``labels`` the query most probably belongs to, and that probability."""
+    best, confidence = "", 0.0
+    for name in labels:
+        if predicted and predicted.get(name, 0.0) > confidence:
+            best, confidence = name, predicted[name]
+    return best, confidence
 
 
 def explanation_sentence(evidence: Evidence) -> str:
@@ -152,6 +165,8 @@ def explanation_sentence(evidence: Evidence) -> str:
         )
     elif evidence.discipline:
         parts.append(f"所属学科“{evidence.discipline}”与需求可能相关")
+    if evidence.industry and evidence.industry_confidence >= 0.2:
+        parts.append(f"服务行业“{evidence.industry}”与需求所属行业一致")
     if not parts:
         parts.append("与需求在内容上语义相近")
     if evidence.region_relation in REGION_SENTENCES:

@@ -1,7 +1,8 @@
 """One incrementally updated, persistent index of documents (profiles or demands).
 
 :class:`DocumentIndex` keeps, per position: the item, its BM25 rows (:mod:`.sparse`), its vector
-(:class:`.dense.VectorStore`), its declared disciplines (:class:`.disciplines.DisciplineModel`)
+(:class:`.dense.VectorStore`), its declared disciplines and industries (two
+:class:`.disciplines.DisciplineModel`)
 and its filterable attributes (:class:`.filters.Attributes`). Positions only grow: adding appends,
 removing leaves a tombstone (the position is dead, masked everywhere), updating is a removal plus
 an append. :meth:`DocumentIndex.compact` drops the tombstones and renumbers, without encoding or
@@ -35,7 +36,7 @@ from techbridge.matching.filters import Attributes
 from techbridge.matching.sparse import SparseIndex, select_rows, weights_of
 from techbridge.matching.text import Tokeniser
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: industry model
 
 
 class IndexFormatError(ValueError):
@@ -52,6 +53,8 @@ class DocumentKind(Protocol):
     def text(self, item: Any) -> str: ...
 
     def disciplines(self, item: Any) -> Sequence[str]: ...
+
+    def industries(self, item: Any) -> Sequence[str]: ...
 
     def words(self, item: Any) -> Iterable[str]: ...
 
@@ -134,6 +137,12 @@ class DocumentIndex:
         self.disciplines = DisciplineModel(
             [kind.disciplines(item) for item in items], vectors, discipline_settings
         )
+        self.industries = DisciplineModel(
+            [kind.industries(item) for item in items],
+            vectors,
+            discipline_settings,
+            prefix="industry",
+        )
         self.attributes = Attributes()
         for position, item in enumerate(items):
             if item.id in self.positions:
@@ -205,6 +214,7 @@ class DocumentIndex:
         position = self.sparse.add(item)
         self.vectors.add(vector)
         self.disciplines.add([self.kind.disciplines(item)], vector)
+        self.industries.add([self.kind.industries(item)], vector)
         self.attributes.add(**self.kind.attributes(item))
         self.items.append(item)
         self.positions[item.id] = position
@@ -222,6 +232,7 @@ class DocumentIndex:
     def _kill(self, position: int) -> None:
         self.sparse.remove(position)
         self.disciplines.remove(position, self.vectors.values[position])
+        self.industries.remove(position, self.vectors.values[position])
         self.items[position] = None
 
     def _maybe_compact(self) -> None:
@@ -242,13 +253,15 @@ class DocumentIndex:
         )
         store.build_ann()
         self.vectors = store
-        labels = self.disciplines.labels_of(live)
-        names = self.disciplines.names
-        self.disciplines = DisciplineModel(
-            [[names[c] for c in row if c >= 0] for row in labels],
-            vectors,
-            self.discipline_settings,
-            dim=self.encoder.dim,
+        self.disciplines, self.industries = (
+            DisciplineModel(
+                [[model.names[c] for c in row if c >= 0] for row in model.labels_of(live)],
+                vectors,
+                self.discipline_settings,
+                dim=self.encoder.dim,
+                prefix=model.prefix,
+            )
+            for model in (self.disciplines, self.industries)
         )
         self.attributes = self.attributes.select(live)
         self.items = [self.items[p] for p in live]
@@ -265,6 +278,8 @@ class DocumentIndex:
             sparse_meta, arrays = self.sparse.state()
             discipline_meta, discipline_arrays = self.disciplines.state()
             arrays.update(discipline_arrays)
+            industry_meta, industry_arrays = self.industries.state()
+            arrays.update(industry_arrays)
             arrays.update(self.attributes.arrays())
             for name, array in arrays.items():
                 np.save(temporary / f"{name}.npy", np.ascontiguousarray(array))
@@ -283,6 +298,7 @@ class DocumentIndex:
                 "organisations": list(self.attributes.organisations),
                 "sparse": sparse_meta,
                 "disciplines": discipline_meta,
+                "industries": industry_meta,
                 "vectors": {
                     "ann_threshold": self.vectors.ann_threshold,
                     "nprobe": self.vectors.nprobe,
@@ -374,6 +390,9 @@ class DocumentIndex:
         )
         index.disciplines = DisciplineModel.from_state(
             meta["disciplines"], arrays, discipline_settings, encoder.dim
+        )
+        index.industries = DisciplineModel.from_state(
+            meta["industries"], arrays, discipline_settings, encoder.dim, prefix="industry"
         )
         index.attributes = Attributes.from_arrays(arrays, meta["organisations"])
         index.items = []

@@ -681,6 +681,9 @@ def _visible_reasons(
         profile,
         terms,
         engine.tokeniser,
+        # The demand states its industry (public): the sentence names it when the researcher
+        # serves it.
+        predicted_industries={demand.industry.name: 1.0},
         region_relation=region_relation(demand.region_id, profile.region),
     )
     reasons = _reasons(
