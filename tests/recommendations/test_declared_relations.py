@@ -115,3 +115,30 @@ def test_one_query_of_relations_per_demand(pool, users):
 def test_every_kind_is_a_conflict(pool, users, kind):
     declare(pool, users, kind=kind)
     assert pool.best.pk not in ids(rank(pool.demand))
+
+
+def test_the_engine_counts_it_as_an_existing_relation(pool, users):
+    from techbridge.matching.filters import EXISTING_RELATION
+
+    demand = fresh(pool.demand)
+    candidates = services._Candidates(demand, "national")
+    assert str(pool.best.pk) not in candidates.filters.excluded_ids
+    declare(pool, users)
+    candidates = services._Candidates(fresh(pool.demand), "national")
+    assert str(pool.best.pk) in candidates.filters.excluded_ids
+    ranking = services.researcher_engine().rank(
+        services.query_for(demand), k=20, filters=candidates.filters, context=candidates.context
+    )
+    assert ranking.excluded.get(EXISTING_RELATION) == 1
+
+
+def test_the_enterprises_demands_are_not_recommended_to_the_researcher(pool, users):
+    def recommended():
+        rows = services.recommend_demands(researcher=pool.best, user=pool.best.user)
+        return [row.demand.pk for row in rows]
+
+    assert pool.demand.pk in recommended()
+    relation = declare(pool, users)
+    assert pool.demand.pk not in recommended()
+    talent_services.withdraw_relation(actor=pool.best.user, relation=relation)
+    assert pool.demand.pk in recommended()

@@ -20,7 +20,8 @@ missed pruned changes, so it is rebuilt rather than caught up.
 Hard filters (``exclusion_reason`` is the rule; the engine applies the same rule as masks over
 the index before taking the top k, and calls it back on the candidates it is about to return so
 that a live figure such as remaining capacity is current): conflicts of interest (the
-researcher's unit, or their account's organisation, is the demand's enterprise), unavailable
+researcher's unit, or their account's organisation, is the demand's enterprise, or the researcher
+declared a relation with it: ``talent.EnterpriseRelation``), unavailable
 researchers, no remaining capacity, a research-integrity record; then the region scope
 (GB/T 2260 prefixes).
 """
@@ -67,7 +68,11 @@ from techbridge.matching.text import Tokeniser
 from techbridge.recommendations import selectors
 from techbridge.recommendations.models import IndexChange
 from techbridge.talent.models import Achievement, EnterpriseRelation, Researcher, Team
-from techbridge.talent.selectors import declared_relation_kinds, remaining_capacity
+from techbridge.talent.selectors import (
+    declared_relation_kinds,
+    related_researcher_ids,
+    remaining_capacity,
+)
 
 log = logging.getLogger(__name__)
 
@@ -758,7 +763,9 @@ class _Candidates:
         )
         self.filters = RankFilters(
             ineligible_ids=frozenset(str(pk) for pk in ineligible),
-            excluded_ids=frozenset(str(pk) for pk in conflicts),
+            excluded_ids=frozenset(
+                str(pk) for pk in (*conflicts, *related_researcher_ids(demand.enterprise))
+            ),
             is_eligible=self.is_eligible,
             region_scope=_check_scope(scope),
         )
@@ -923,11 +930,20 @@ def recommend_demands(
 
     engine = demand_engine()
     # The conflict of interest (a demand of the researcher's own unit) and the region come from
-    # the profile; closed demands count as unavailable.
+    # the profile; closed demands count as unavailable; the demands of an enterprise the
+    # researcher declared a relation with are conflicts too.
+    related = EnterpriseRelation.objects.filter(researcher=researcher).values_list(
+        "enterprise_id", flat=True
+    )
+    conflicted = Demand.objects.filter(enterprise_id__in=related).values_list("pk", flat=True)
     matches = engine.rank_demands(
         profile,
         k=k,
-        filters=RankFilters(require_capacity=False, is_eligible=is_eligible),
+        filters=RankFilters(
+            require_capacity=False,
+            is_eligible=is_eligible,
+            excluded_ids=frozenset(str(pk) for pk in conflicted),
+        ),
     )
     result = []
     for match in matches:

@@ -97,6 +97,13 @@ def relations_of(researcher: Researcher) -> QuerySet[EnterpriseRelation]:
     return researcher.enterprise_relations.select_related("enterprise", "declared_by")
 
 
+def related_researcher_ids(enterprise: Organisation) -> set[int]:
+    """The researchers who declared any relation with ``enterprise`` (the same one query as
+    :func:`declared_relation_kinds`, kept on the instance)."""
+    prefetch_related_objects([enterprise], "researcher_relations")
+    return {r.researcher_id for r in enterprise.researcher_relations.all()}
+
+
 def declared_relation_kinds(enterprise: Organisation, researcher_id: int) -> list[str]:
     """The kinds of relation researcher ``researcher_id`` declared with ``enterprise``, in the
     order of ``EnterpriseRelation.Kind``.
