@@ -81,7 +81,14 @@ def synthetic_profile(rng: random.Random, number: int) -> Profile:
         title_level=rng.choice(_TITLE_LEVELS),
         degree=rng.choice(_DEGREES),
         evaluation_score=None if rng.random() < 0.5 else round(rng.random(), 2),
+        industries=_industries(rng, field, rng.randint(1, 2)),
     )
+
+
+def _industries(rng: random.Random, field: vocab.TechField, count: int) -> tuple[str, ...]:
+    """Names of ``count`` of the field's GB/T 4754 divisions."""
+    codes = [code for code in field.industries if code in vocab.INDUSTRY_DIVISIONS]
+    return tuple(vocab.INDUSTRY_DIVISIONS[c][1] for c in rng.sample(codes, min(count, len(codes))))
 
 
 def synthetic_profiles(count: int, *, seed: int = 2024) -> Iterator[Profile]:
@@ -100,5 +107,11 @@ def synthetic_queries(count: int, *, seed: int = 7) -> list[Query]:
         problem = rng.choice((*vocab.COMMON_PROBLEM_TEMPLATES, *field.problem_templates))
         request = rng.choice(vocab.COMMON_REQUEST_TEMPLATES)
         text = problem.format_map(slots) + request.format_map(slots)
-        queries.append(Query(id=f"q{number}", text=text, region=rng.choice(_REGIONS)))
+        region = rng.choice(_REGIONS)
+        industry = _industries(rng, field, 1)
+        queries.append(
+            Query(
+                id=f"q{number}", text=text, region=region, industry=industry[0] if industry else ""
+            )
+        )
     return queries
