@@ -8,6 +8,10 @@ Defaults follow the source documents (section 五 and 六 of the Heilongjiang im
 plan): a commissioner holds a doctorate or a deputy-senior title or above and has no
 research-integrity record; a host enterprise is an independent legal person registered in the
 round's region for at least one year and commits the post and working conditions.
+
+``pair_conflict`` is of another kind: not a rule of the round (it cannot be switched off, and
+no override passes it) but the one check on a *pair*, a researcher and an enterprise, used by
+every step that could pair them and by the two-way selection.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from techbridge.core.errors import ValidationFailed
 from techbridge.refdata.codes import region_prefix
 from techbridge.refdata.models import Degree, TitleLevel
+from techbridge.talent.selectors import declared_relation_kinds
 
 COMMISSIONER = "commissioner"
 ENTERPRISE = "enterprise"
@@ -411,3 +416,30 @@ def check_enterprise(
         facts=enterprise_facts(application),
         context=context_of(round_, today),
     )
+
+
+# --- the pair rule: a conflict of interest ------------------------------------------------------
+
+
+def pair_conflict(researcher: Any, enterprise: Any) -> str | None:
+    """Why ``researcher`` may never be paired with ``enterprise`` (a conflict of interest), or
+    None: the researcher's unit is the enterprise, or the researcher declared a relation with it
+    (``talent.EnterpriseRelation``: shareholding, a post, former employment, family, a contract
+    …), as the recommendations leave them out of its demands.
+
+    The message names neither the kind of relation nor its note (declared relations are private
+    to the researcher, their unit and the administrators), since it may reach the enterprise.
+    The enterprise's declared relations are read once per ``enterprise`` instance (see
+    ``talent.selectors.declared_relation_kinds``): share one instance to check many researchers.
+    """
+    if researcher.unit_id == enterprise.pk:
+        return _(
+            "Conflict of interest: %(researcher)s belongs to %(enterprise)s and cannot be its "
+            "commissioner."
+        ) % {"researcher": researcher, "enterprise": enterprise}
+    if declared_relation_kinds(enterprise, researcher.pk):
+        return _(
+            "Conflict of interest: %(researcher)s declared a relation with %(enterprise)s and "
+            "cannot be its commissioner."
+        ) % {"researcher": researcher, "enterprise": enterprise}
+    return None

@@ -24,6 +24,11 @@ The provincial administrator of the round's region then runs a solver of
   otherwise (the counts of enterprises and distinct commissioners are checked when the city
   bureau and the unit approve, by the ``city_quota`` and ``unit_quota`` guards). The stable
   solver only reports the groups it exceeds; the optimal one enforces them.
+* **Conflicts of interest.** A candidate whose researcher may never be paired with the
+  enterprise (``eligibility.pair_conflict``: a declared relation with it, or it is their unit)
+  is left out of the instance, so neither solver can match them; a run lists it under
+  ``conflicts`` with the reason, and applying the run marks it ``not_selected`` with that reason.
+  The rankings do not offer such a partner either (``candidates_of``).
 * **Scores** (optimal mode) come from the ranks, not from the engine: ``rank_score`` of the
   solver, each side contributing how high it ranks the other. The parties' stated preferences
   are what the selection decides on; the engine's opinion already shaped the starting order.
@@ -38,7 +43,8 @@ An administrator overrides with ``override``, the reason being the comment of th
 it sits in the timeline: before a run is applied it selects an approved candidate
 (``record_selection`` with method ``override``; a later run counts the overridden pair as an
 existing dispatch); after a run is applied it selects a candidate the run left ``not_selected``
-(the workflow's ``override_select`` step, within the same k and m quotas).
+(the workflow's ``override_select`` step, within the same k and m quotas). No override pairs
+a researcher with an enterprise they have a conflict of interest with: both steps refuse it.
 """
 
 from __future__ import annotations
@@ -52,7 +58,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -62,7 +68,7 @@ from techbridge.audit import services as audit
 from techbridge.audit.models import AuditEntry
 from techbridge.core.errors import InvalidState, PermissionRefused, ValidationFailed
 from techbridge.demands.selectors import enterprises_acted_for
-from techbridge.dispatch import services
+from techbridge.dispatch import eligibility, services
 from techbridge.dispatch import workflow as wf
 from techbridge.dispatch.models import (
     CommissionerApplication,
@@ -74,6 +80,7 @@ from techbridge.dispatch.models import (
 )
 from techbridge.matching import assignment
 from techbridge.matching import assignment_optimal as optimal
+from techbridge.orgs.models import Organisation
 from techbridge.recommendations import services as recommendations
 from techbridge.recommendations.services import Reasons
 from techbridge.talent.models import Researcher
@@ -82,6 +89,8 @@ EA = EnterpriseApplication.State
 CA = CommissionerApplication.State
 MODES = tuple(SelectionRun.Mode.values)
 SCORE_SOURCE = "ranks"
+# The platform's own reason for a candidate left out of the instance (not a solver's).
+REASON_CONFLICT_OF_INTEREST = "conflict of interest"
 
 # The solvers' reasons (English source strings of a Django-free library) as sentences to
 # translate.
@@ -107,6 +116,10 @@ REASONS: dict[str, Any] = {
         "Every candidate is fully assigned or their unit's quota is used up."
     ),
     optimal.REASON_NO_SCORE_GAIN: gettext_lazy("No remaining pairing would raise the total score."),
+    REASON_CONFLICT_OF_INTEREST: gettext_lazy(
+        "Conflict of interest: the researcher declared a relation with this enterprise or "
+        "belongs to it, so they are never paired."
+    ),
 }
 
 
@@ -136,9 +149,28 @@ def _round_of(ranker: Ranker, round_: Round | None) -> Round:
     return Round.objects.select_related("region").get(pk=round_.pk)
 
 
+def conflicts(applications: Iterable[CommissionerApplication]) -> dict[int, str]:
+    """The applications (by id, with the reason) whose researcher may never be paired with the
+    enterprise applied to: ``eligibility.pair_conflict``. The enterprises' declared relations
+    are read in one query for all (the applications need their researcher and enterprise)."""
+    applications = list(applications)
+    enterprises: dict[int, Organisation] = {}
+    for a in applications:
+        ea = a.enterprise_application
+        enterprises.setdefault(ea.enterprise_id, ea.enterprise)
+    prefetch_related_objects(list(enterprises.values()), "researcher_relations")
+    found: dict[int, str] = {}
+    for a in applications:
+        enterprise = enterprises[a.enterprise_application.enterprise_id]
+        reason = eligibility.pair_conflict(a.researcher, enterprise)
+        if reason:
+            found[a.pk] = reason
+    return found
+
+
 def candidates_of(ranker: Ranker, round_: Round | None = None) -> QuerySet[CommissionerApplication]:
     """The approved applications ``ranker`` ranks: those to the enterprise application, or the
-    researcher's own in ``round_``."""
+    researcher's own in ``round_``; never a pair with a conflict of interest (``conflicts``)."""
     base = CommissionerApplication.objects.filter(state=CA.UNIT_APPROVED).select_related(
         "researcher",
         "researcher__unit",
@@ -146,11 +178,13 @@ def candidates_of(ranker: Ranker, round_: Round | None = None) -> QuerySet[Commi
         "enterprise_application__demand",
     )
     if isinstance(ranker, EnterpriseApplication):
-        return base.filter(enterprise_application=ranker).order_by("pk")
-    round_ = _round_of(ranker, round_)
-    return base.filter(
-        round=round_, researcher=ranker, enterprise_application__state=EA.DISPATCHED
-    ).order_by("pk")
+        applications = base.filter(enterprise_application=ranker)
+    else:
+        round_ = _round_of(ranker, round_)
+        applications = base.filter(
+            round=round_, researcher=ranker, enterprise_application__state=EA.DISPATCHED
+        )
+    return applications.exclude(pk__in=list(conflicts(applications))).order_by("pk")
 
 
 def ranking_refusal(user: Any, ranker: Ranker) -> str | None:
@@ -366,6 +400,8 @@ class Prepared:
     group_existing: dict[Any, int] = field(default_factory=dict)
     group_of_enterprise: dict[Any, str] = field(default_factory=dict)
     group_of_researcher: dict[Any, str] = field(default_factory=dict)
+    conflicts: list[CommissionerApplication] = field(default_factory=list)
+    """Approved candidates left out of the instance for a conflict of interest."""
 
 
 def _live_dispatches(round_: Round) -> QuerySet[Dispatch]:
@@ -401,6 +437,9 @@ def prepare(*, round_: Round) -> Prepared:
     ]
     for a in candidates:
         a.enterprise_application = enterprise_applications[a.enterprise_application_id]
+    conflicted = conflicts(candidates)
+    left_out = [a for a in candidates if a.pk in conflicted]
+    candidates = [a for a in candidates if a.pk not in conflicted]
     researchers = {a.researcher_id: a.researcher for a in candidates}
 
     live = list(_live_dispatches(round_))
@@ -479,6 +518,7 @@ def prepare(*, round_: Round) -> Prepared:
         application_of={(a.enterprise_application_id, a.researcher_id): a for a in candidates},
         enterprise_applications=enterprise_applications,
         researchers=researchers,
+        conflicts=left_out,
     )
     quotas: dict[Any, assignment.Quota] = {}
     if round_.max_enterprises_per_city is not None:
@@ -540,7 +580,8 @@ def build_instance(*, round_: Round) -> assignment.Instance:
 
 def fingerprint(round_: Round) -> str:
     """A digest of everything a run depends on besides the engine: the round's capacities and
-    quotas, the states of its applications and dispatches, and the saved preferences."""
+    quotas, the states of its applications and dispatches, the saved preferences and which
+    candidates have a conflict of interest."""
     round_ = Round.objects.get(pk=round_.pk)
     data = {
         "round": [
@@ -568,6 +609,13 @@ def fingerprint(round_: Round) -> str:
             .values_list("side", "commissioner_application_id", "rank")
         ),
     }
+    conflicted = conflicts(
+        CommissionerApplication.objects.filter(round=round_, state=CA.UNIT_APPROVED).select_related(
+            "researcher", "enterprise_application__enterprise"
+        )
+    )
+    if conflicted:  # absent while there is none, so runs computed before stay valid
+        data["conflicts"] = sorted(conflicted)
     encoded = json.dumps(data, sort_keys=True, default=list).encode()
     return hashlib.sha256(encoded).hexdigest()
 
@@ -623,6 +671,18 @@ def _result_json(prepared: Prepared, result: assignment.Result) -> dict[str, Any
                 "reason_text": _translated(reason),
             }
             for researcher_id, reason in result.unmatched_researchers.items()
+        ],
+        "conflicts": [
+            {
+                "commissioner_application": a.pk,
+                "enterprise_application": a.enterprise_application_id,
+                "enterprise": a.enterprise_application.enterprise.name,
+                "researcher": a.researcher_id,
+                "researcher_name": a.researcher.name,
+                "reason": REASON_CONFLICT_OF_INTEREST,
+                "reason_text": _translated(REASON_CONFLICT_OF_INTEREST),
+            }
+            for a in prepared.conflicts
         ],
         "objective": round(result.objective, 6),
         "stats": {
@@ -692,8 +752,8 @@ def apply_selection(*, actor: Any, run: SelectionRun) -> SelectionRun:
     if fingerprint(round_) != run.fingerprint:
         raise InvalidState(
             _(
-                "Rankings, applications or dispatches changed after this selection was "
-                "computed; compute it again."
+                "Rankings, applications, declared relations or dispatches changed after this "
+                "selection was computed; compute it again."
             )
         )
     comment = _("Two-way selection #%(run)d: %(mode)s") % {
@@ -710,12 +770,18 @@ def apply_selection(*, actor: Any, run: SelectionRun) -> SelectionRun:
     unmatched = {
         row["researcher"]: row["reason_text"] for row in run.result.get("unmatched_researchers", [])
     }
+    conflicted = {
+        row["commissioner_application"]: row["reason_text"]
+        for row in run.result.get("conflicts", [])
+    }
     others = CommissionerApplication.objects.filter(round=round_, state=CA.UNIT_APPROVED).exclude(
         pk__in=selected
     )
     for application in others.order_by("pk"):
-        reason = unmatched.get(application.researcher_id) or _(
-            "Paired with another enterprise in this selection."
+        reason = (
+            conflicted.get(application.pk)
+            or unmatched.get(application.researcher_id)
+            or _("Paired with another enterprise in this selection.")
         )
         services.transition(
             obj=application,
@@ -749,7 +815,8 @@ def override(
     whatever the rankings, giving the reason (kept as the comment of the ``select`` transition
     with method ``override``, or of ``override_select`` when an applied selection left the
     candidate not selected). ``application`` names the researcher; their approved (or not
-    selected) application to ``enterprise_application`` is the one selected."""
+    selected) application to ``enterprise_application`` is the one selected. A conflict of
+    interest (``eligibility.pair_conflict``) is refused like any other guard of those steps."""
     refusal = wf.party_refusal(actor, wf.Party.PROVINCE, wf.subject_of(application))
     if refusal:
         raise PermissionRefused(refusal)
@@ -818,7 +885,8 @@ class RoundOverview:
     candidates: list[CommissionerApplication]
     """Approved candidates waiting for the selection."""
     overridable: list[CommissionerApplication]
-    """Candidates an administrator may still select by override: waiting or not selected."""
+    """Candidates an administrator may still select by override: waiting or not selected,
+    without a conflict of interest."""
     dispatches: list[Dispatch]
     runs: list[SelectionRun]
     enterprises_ranked: int
@@ -835,14 +903,16 @@ def round_overview(*, actor: Any, round_: Round) -> RoundOverview:
             _("Only the provincial administrator of %(region)s may run its selection.")
             % {"region": round_.region.full_name}
         )
-    overridable = list(
+    waiting = list(
         CommissionerApplication.objects.filter(
             round=round_, state__in=[CA.UNIT_APPROVED, CA.NOT_SELECTED]
         )
         .select_related("researcher", "enterprise_application__enterprise")
         .order_by("enterprise_application_id", "pk")
     )
-    candidates = [c for c in overridable if c.state == CA.UNIT_APPROVED]
+    candidates = [c for c in waiting if c.state == CA.UNIT_APPROVED]
+    conflicted = conflicts(waiting)
+    overridable = [c for c in waiting if c.pk not in conflicted]
     ranked = Preference.objects.filter(round=round_)
     enterprises_ranked = (
         ranked.filter(side=Preference.Side.ENTERPRISE)

@@ -194,6 +194,7 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "pairs": result.get("pairs", []),
         "unmatched_enterprises": _labelled(result.get("unmatched_enterprises", [])),
         "unmatched_researchers": _labelled(result.get("unmatched_researchers", [])),
+        "conflicts": _labelled(result.get("conflicts", [])),
         "quota_usage": result.get("quota_usage", []),
         "stats": result.get("stats", {}),
         "is_stale": run.status == SelectionRun.Status.DRAFT

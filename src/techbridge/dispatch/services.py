@@ -576,7 +576,8 @@ def create_commissioner_application(
     statement: str = "",
     plan: str = "",
 ) -> CommissionerApplication:
-    """A researcher's draft application to serve the enterprise of ``enterprise_application``."""
+    """A researcher's draft application to serve the enterprise of ``enterprise_application``;
+    refused when they may never be paired with it (``eligibility.pair_conflict``)."""
     researcher = getattr(actor, "researcher", None) if actor.role == Role.RESEARCHER else None
     if researcher is None:
         raise PermissionRefused(_("Only researchers with a profile may apply as commissioners."))
@@ -585,6 +586,9 @@ def create_commissioner_application(
     require_open_phase(round_, CommissionerApplication.KIND, "submit")
     if enterprise_application.state != EnterpriseApplication.State.DISPATCHED:
         raise InvalidState(_("This enterprise application is not open to researchers."))
+    conflict = eligibility.pair_conflict(researcher, enterprise_application.enterprise)
+    if conflict:
+        raise ValidationFailed(conflict)
     application = CommissionerApplication(
         round=round_,
         researcher=researcher,

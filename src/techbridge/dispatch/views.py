@@ -466,10 +466,14 @@ def enterprise_application(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     user = request.user
     application = _visible(selectors.enterprise_applications_visible_to(user), pk)
     own = None
+    conflict = None
     if user.role == Role.RESEARCHER:
         own = CommissionerApplication.objects.filter(
             enterprise_application=application, researcher__user=user
         ).first()
+        researcher = getattr(user, "researcher", None)
+        if researcher is not None:
+            conflict = eligibility.pair_conflict(researcher, application.enterprise)
     results = selectors.eligibility_results(application)
     return _page(
         request,
@@ -482,7 +486,9 @@ def enterprise_application(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
             "can_edit": _can_edit_enterprise_application(user, application),
             "can_apply": user.role == Role.RESEARCHER
             and own is None
+            and conflict is None
             and application.state == EA.DISPATCHED,
+            "conflict": conflict,
             "own_application": own,
             "candidates": selectors.commissioner_applications_visible_to(user).filter(
                 enterprise_application=application

@@ -223,6 +223,16 @@ def commissioner_eligible(subject: Subject, actor: Any, params: dict, today: dat
     )
 
 
+def no_conflict_of_interest(
+    subject: Subject, actor: Any, params: dict, today: datetime.date
+) -> None:
+    """The researcher may not be paired with this enterprise (``eligibility.pair_conflict``);
+    in every step that pairs them, the override included."""
+    reason = eligibility.pair_conflict(subject.researcher, subject.enterprise)
+    if reason:
+        raise ValidationFailed(reason)
+
+
 def enterprise_application_open(
     subject: Subject, actor: Any, params: dict, today: datetime.date
 ) -> None:
@@ -548,27 +558,30 @@ STEPS: tuple[Step, ...] = (
          notify=(P.ENTERPRISE, P.CITY_BUREAU)),
     Step(_C, "submit", gettext_lazy("Submit to my unit"), (CA.DRAFT,), CA.SUBMITTED,
          (P.RESEARCHER,), (PH.RESEARCHER_APPLICATIONS,),
-         guards=(enterprise_application_open, commissioner_eligible), effect=_submitted,
-         notify=(P.UNIT,)),
+         guards=(enterprise_application_open, no_conflict_of_interest, commissioner_eligible),
+         effect=_submitted, notify=(P.UNIT,)),
     Step(_C, "withdraw", gettext_lazy("Withdraw"), (CA.DRAFT, CA.SUBMITTED), CA.WITHDRAWN,
          (P.RESEARCHER,), notify=(P.UNIT,), todo=False),
     Step(_C, "unit_approve", gettext_lazy("Approve (unit)"), (CA.SUBMITTED,), CA.UNIT_APPROVED,
-         (P.UNIT,), (PH.RESEARCHER_APPLICATIONS,), guards=(commissioner_eligible, unit_quota),
+         (P.UNIT,), (PH.RESEARCHER_APPLICATIONS,),
+         guards=(no_conflict_of_interest, commissioner_eligible, unit_quota),
          effect=_unit_reviewed, notify=(P.RESEARCHER, P.PROVINCE)),
     Step(_C, "unit_reject", gettext_lazy("Reject (unit)"), (CA.SUBMITTED,), CA.UNIT_REJECTED,
          (P.UNIT,), (PH.RESEARCHER_APPLICATIONS,), comment_required=True, effect=_unit_reviewed,
          notify=(P.RESEARCHER,), todo=False),
     # 4. Two-way selection (computed by the solvers, recorded by the province).
     Step(_C, "select", gettext_lazy("Select"), (CA.UNIT_APPROVED,), CA.SELECTED, (P.PROVINCE,),
-         (PH.SELECTION,), guards=(pair_quota,), clean=_selection_params, effect=_selected,
-         notify=(P.RESEARCHER, P.UNIT, P.ENTERPRISE, P.CITY_BUREAU), todo=False),
+         (PH.SELECTION,), guards=(no_conflict_of_interest, pair_quota), clean=_selection_params,
+         effect=_selected, notify=(P.RESEARCHER, P.UNIT, P.ENTERPRISE, P.CITY_BUREAU),
+         todo=False),
     Step(_C, "not_select", gettext_lazy("Not selected"), (CA.UNIT_APPROVED,), CA.NOT_SELECTED,
          (P.PROVINCE,), (PH.SELECTION,), clean=_selection_params, notify=(P.RESEARCHER,),
          todo=False),
     # An administrator's override after the selection was applied, with the reason.
     Step(_C, "override_select", gettext_lazy("Select after all (override)"),
          (CA.NOT_SELECTED,), CA.SELECTED, (P.PROVINCE,), (PH.SELECTION,),
-         comment_required=True, guards=(pair_quota,), clean=_override_params, effect=_selected,
+         comment_required=True, guards=(no_conflict_of_interest, pair_quota),
+         clean=_override_params, effect=_selected,
          notify=(P.RESEARCHER, P.UNIT, P.ENTERPRISE, P.CITY_BUREAU), todo=False),
     # 5. The city bureau's meeting (洽谈会), then the intention and the filing.
     Step(_D, "schedule_meeting", gettext_lazy("Schedule the meeting"), (DS.SELECTED,),
