@@ -24,3 +24,25 @@ def test_one_generic_shared_sub_word_is_not_a_matching_direction():
     evidence = _evidence(("钠离子电池", "液流电池"), "提升动力电池电芯压实密度的技术攻关")
     assert evidence.matched_keywords == ()
     assert "电池" in evidence.shared_terms
+
+
+def test_single_characters_and_bare_numbers_are_not_shown_as_shared_terms():
+    from techbridge.matching.explain import longest_terms
+    from techbridge.matching.model import Achievement, Profile
+    from techbridge.matching.text import Tokeniser
+
+    assert longest_terms(["小", "样本", "30", "稳定", "稳定性", "ai", "5g"]) == [
+        "样本",
+        "稳定性",
+        "ai",
+        "5g",
+    ]
+    tokeniser = Tokeniser()
+    query = "小样本数据下系统吞吐量偏高，30天内提高"
+    profile = Profile(
+        id="p", achievements=(Achievement("paper", "小样本数据下系统吞吐量的30种提高方法"),)
+    )
+    evidence = collect_evidence(profile, tokeniser.tokenise(query), tokeniser)
+    shown = [*evidence.shared_terms, *evidence.achievement_terms]
+    assert "样本" in shown and "吞吐量" in shown
+    assert all(len(t) > 1 and not t.isdigit() for t in shown)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from techbridge.matching.model import Achievement, Profile
-from techbridge.matching.text import LATIN_WORD, Tokeniser, normalise
+from techbridge.matching.text import LATIN_WORD, Tokeniser, has_chinese, normalise
 
 ACHIEVEMENT_LABELS = {"paper": "论文", "patent": "专利", "project": "项目", "award": "奖励"}
 MAX_TERMS = 6
@@ -63,8 +63,16 @@ def terms_in(text: str, terms: Iterable[str]) -> list[str]:
     return found
 
 
+def telling(term: str) -> bool:
+    """Whether a term says something on its own in an explanation: not one Chinese character
+    (小, 高, 已: cuts of words the dictionary lacks) and not a bare number (30, 12)."""
+    return not term.isdigit() and not (len(term) == 1 and has_chinese(term))
+
+
 def longest_terms(terms: list[str]) -> list[str]:
-    """Terms without the ones contained in a longer term (jieba's search mode yields both)."""
+    """The telling terms, without the ones contained in a longer term (jieba's search mode
+    yields both)."""
+    terms = [t for t in terms if telling(t)]
     return [t for t in terms if not any(t != other and t in other for other in terms)]
 
 
