@@ -31,16 +31,16 @@ def test_single_characters_and_bare_numbers_are_not_shown_as_shared_terms():
     from techbridge.matching.model import Achievement, Profile
     from techbridge.matching.text import Tokeniser
 
-    assert longest_terms(["小", "样本", "30", "稳定", "稳定性", "ai", "5g"]) == [
+    assert longest_terms(["小", "样本", "30", "c", "稳定", "稳定性", "ai", "5g"]) == [
         "样本",
         "稳定性",
         "ai",
         "5g",
     ]
     tokeniser = Tokeniser()
-    query = "小样本数据下系统吞吐量偏高，30天内提高"
+    query = "小样本数据下系统吞吐量偏高，45°C下30天内提高"
     profile = Profile(
-        id="p", achievements=(Achievement("paper", "小样本数据下系统吞吐量的30种提高方法"),)
+        id="p", achievements=(Achievement("paper", "小样本数据下45°C系统吞吐量的30种提高方法"),)
     )
     evidence = collect_evidence(profile, tokeniser.tokenise(query), tokeniser)
     shown = [*evidence.shared_terms, *evidence.achievement_terms]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from techbridge.matching.model import Achievement, Profile
-from techbridge.matching.text import LATIN_WORD, Tokeniser, has_chinese, normalise
+from techbridge.matching.text import LATIN_WORD, Tokeniser, normalise
 
 ACHIEVEMENT_LABELS = {"paper": "论文", "patent": "专利", "project": "项目", "award": "奖励"}
 MAX_TERMS = 6
@@ -64,9 +64,9 @@ def terms_in(text: str, terms: Iterable[str]) -> list[str]:
 
 
 def telling(term: str) -> bool:
-    """Whether a term says something on its own in an explanation: not one Chinese character
-    (小, 高, 已: cuts of words the dictionary lacks) and not a bare number (30, 12)."""
-    return not term.isdigit() and not (len(term) == 1 and has_chinese(term))
+    """Whether a term says something on its own in an explanation: not one character (小, 高,
+    已: cuts of words the dictionary lacks; the c of 45°C) and not a bare number (30, 12)."""
+    return len(term) > 1 and not term.isdigit()
 
 
 def longest_terms(terms: list[str]) -> list[str]:
