@@ -31,7 +31,7 @@ def test_single_characters_and_bare_numbers_are_not_shown_as_shared_terms():
     from techbridge.matching.model import Achievement, Profile
     from techbridge.matching.text import Tokeniser
 
-    assert longest_terms(["小", "样本", "30", "c", "稳定", "稳定性", "ai", "5g"]) == [
+    assert longest_terms(["小", "样本", "30", "c", "以上", "稳定", "稳定性", "ai", "5g"]) == [
         "样本",
         "稳定性",
         "ai",

@@ -63,10 +63,20 @@ def terms_in(text: str, terms: Iterable[str]) -> list[str]:
     return found
 
 
+# Words every demand and biography uses: shared, they say nothing about the match. They still
+# count in BM25 (rarely enough, by their low IDF); an explanation just does not quote them.
+GENERIC_WORDS = frozenset(
+    """以上 以下 左右 之间 其他 其中 成果 应用 合作 研发 开展 推广 提升 改进 改善 优化 降低
+    增加 现有 存在 偏高 偏低 较高 较低 显著 有效 完成 形成 建立 实际 主营 研制 国内 国际
+    先进 水平 近年 近年来 长期 从事 主持 参与 负责 承担 围绕 相关 已在 已经 获得 取得""".split()
+)
+
+
 def telling(term: str) -> bool:
     """Whether a term says something on its own in an explanation: not one character (小, 高,
-    已: cuts of words the dictionary lacks; the c of 45°C) and not a bare number (30, 12)."""
-    return len(term) > 1 and not term.isdigit()
+    已: cuts of words the dictionary lacks; the c of 45°C), not a bare number (30, 12) and not
+    one of the :data:`GENERIC_WORDS`."""
+    return len(term) > 1 and not term.isdigit() and term not in GENERIC_WORDS
 
 
 def longest_terms(terms: list[str]) -> list[str]:
