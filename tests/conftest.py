@@ -81,6 +81,9 @@ def pytest_runtest_teardown(item, nextitem):
     disciplines whatever the order. Tables that are not empty (content types, recreated after
     the flush) are left as they are."""
     yield
+    if nextitem is None:
+        # The worker's last test: its teardown dropped the test database with the session.
+        return
     marker = item.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
         name in getattr(item, "fixturenames", ()) for name in ("transactional_db", "live_server")
