@@ -261,3 +261,55 @@ def test_a_researcher_serving_the_demands_industry_is_lifted_and_told_why(pool):
     assert f"服务行业“{pool.demand.industry.name}”与需求所属行业一致" in row.reasons.sentence
     other = next(r for r in rows if r.researcher == pool.national)
     assert "服务行业" not in other.reasons.sentence
+
+
+def test_a_change_committed_after_a_later_one_was_read_is_not_lost(pool, monkeypatch):
+    """Ids come from a sequence: a transaction can take id n, another n + 1 and commit first.
+    A reader that saw n + 1 still applies n when it appears."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from techbridge.talent.models import Researcher
+
+    engine = services.researcher_engine()
+    index = services._INDEXES[IndexChange.Pool.RESEARCHERS]
+    start = index.change_id
+    Researcher.objects.filter(pk=pool.unrelated.pk).update(keywords=["陶瓷涂层"])
+    Researcher.objects.filter(pk=pool.national.pk).update(keywords=["水稻育种"])
+    # The later id commits first; the earlier one is still "in flight".
+    IndexChange.objects.create(id=start + 2, pool="researchers", object_id=pool.unrelated.pk)
+    services.researcher_engine()
+    assert engine.index.get(str(pool.unrelated.pk)).keywords == ("陶瓷涂层",)
+    assert index.change_id == start + 2 and set(index.gaps) == {start + 1}
+    IndexChange.objects.create(id=start + 1, pool="researchers", object_id=pool.national.pk)
+    services.researcher_engine()
+    assert engine.index.get(str(pool.national.pk)).keywords == ("水稻育种",)
+    assert index.gaps == {}
+    # A hole that never fills (a rolled-back transaction) is given up after GAP_WAIT.
+    IndexChange.objects.create(id=start + 4, pool="demands", object_id=1)
+    services.researcher_engine()
+    assert set(index.gaps) == {start + 3}
+    later = timezone.now() + services.GAP_WAIT + timedelta(seconds=1)
+    monkeypatch.setattr(services.timezone, "now", lambda: later)
+    services.researcher_engine()
+    assert index.gaps == {}
+
+
+def test_a_build_remembers_the_holes_just_below_it(pool, settings, tmp_path):
+    import json
+
+    settings.MATCHING_INDEX_DIR = str(tmp_path)
+    last = IndexChange.objects.create(pool="researchers", object_id=pool.best.pk).pk
+    IndexChange.objects.create(id=last + 2, pool="researchers", object_id=pool.best.pk)
+    services.reset_indexes()
+    services.researcher_engine()
+    index = services._INDEXES[IndexChange.Pool.RESEARCHERS]
+    # (On PostgreSQL, ids that earlier rolled-back tests took are holes too.)
+    holes = set(range(1, last + 2)) - set(IndexChange.objects.values_list("id", flat=True))
+    assert index.change_id == last + 2 and set(index.gaps) == holes and last + 1 in holes
+    # The snapshot keeps them for the next process.
+    assert json.loads((tmp_path / "researchers.json").read_text())["gaps"] == sorted(holes)
+    services.reset_indexes()
+    services.researcher_engine()
+    assert set(services._INDEXES[IndexChange.Pool.RESEARCHERS].gaps) == holes

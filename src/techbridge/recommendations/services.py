@@ -15,7 +15,9 @@ too. ``techbridge recommend rebuild`` rebuilds both pools from the database, re-
 the rows whose text changed since the last snapshot. Every night a background task rebuilds
 them (which also re-cuts old rows with the dictionary the newer keywords taught the tokeniser)
 and prunes the change log to ``MATCHING_CHANGE_LOG_DAYS``; a snapshot older than that could have
-missed pruned changes, so it is rebuilt rather than caught up.
+missed pruned changes, so it is rebuilt rather than caught up. Change ids come from a sequence,
+and a transaction may commit id n after another committed n + 1 was read: an id skipped over is
+looked for again on every catch-up for ``GAP_WAIT`` (then taken for a rollback).
 
 Hard filters (``exclusion_reason`` is the rule; the engine applies the same rule as masks over
 the index before taking the top k, and calls it back on the candidates it is about to return so
@@ -39,7 +41,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -206,8 +208,21 @@ def _no_progress(step: str, done: int, total: int) -> None:
     return None
 
 
-def _latest_change(pool: str) -> int:
-    return IndexChange.objects.filter(pool=pool).aggregate(last=Max("id"))["last"] or 0
+# A change id below the last one read but not visible yet (its transaction had taken the id and
+# not committed; or it rolled back) is looked for again on every catch-up for this long.
+GAP_WAIT = timedelta(minutes=10)
+# How far below the last change id a build looks for such ids.
+GAP_WINDOW = 1000
+
+
+def _latest_change() -> int:
+    """The last change id of either pool (they share one sequence, so gaps are seen whole)."""
+    return IndexChange.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def _missing_ids(low: int, high: int, seen: Iterable[int]) -> set[int]:
+    """Ids in (low, high] not among ``seen``."""
+    return set(range(low + 1, high + 1)) - set(seen)
 
 
 @dataclass(frozen=True)
@@ -256,6 +271,8 @@ class _PoolIndex:
     as_of: Any = None
     # A snapshot too old to catch up: its vectors still serve the rebuild.
     _stale: Any = None
+    # Change ids skipped over (not visible when a later one was read) → when first missed.
+    gaps: dict[int, Any] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def mark(self, object_id: int) -> None:
@@ -267,6 +284,7 @@ class _PoolIndex:
             self.engine, self.change_id, self.unsaved = None, 0, 0
             self.as_of = self._stale = None
             self.pending.clear()
+            self.gaps.clear()
 
     def get(self, *, progress: Progress | None = None) -> Any:
         with self.lock:
@@ -322,6 +340,7 @@ class _PoolIndex:
         self.engine = engine
         self.encoder_name, self.change_id, self.unsaved = encoder_name, int(meta["change_id"]), 0
         self.as_of = as_of
+        self.gaps = dict.fromkeys((int(i) for i in meta.get("gaps", ())), timezone.now())
         return True
 
     def _save(self) -> None:
@@ -334,6 +353,7 @@ class _PoolIndex:
             "encoder": self.encoder_name,
             "change_id": self.change_id,
             "as_of": self.as_of.isoformat(),
+            "gaps": sorted(self.gaps),
         }
         meta_path = directory.with_suffix(".json")
         temporary = meta_path.with_suffix(".json.tmp")
@@ -347,7 +367,12 @@ class _PoolIndex:
         say = progress or _no_progress
         previous = self._previous_engine(encoder_name, encoder)
         # Read before the rows: a change recorded meanwhile is applied again, never missed.
-        as_of, change_id = timezone.now(), _latest_change(self.pool)
+        as_of, change_id = timezone.now(), _latest_change()
+        low = max(0, change_id - GAP_WINDOW)
+        present = IndexChange.objects.filter(id__gt=low, id__lte=change_id).values_list(
+            "id", flat=True
+        )
+        self.gaps = dict.fromkeys(_missing_ids(low, change_id, present), as_of)
         self.pending.clear()
         say("load", 0, 1)
         rows = list(self.rows(None).values())
@@ -375,13 +400,20 @@ class _PoolIndex:
     def _catch_up(self) -> None:
         assert self.engine is not None
         changed = set(self.pending)
-        last = self.change_id
-        self.as_of = timezone.now()
-        for change_id, object_id in IndexChange.objects.filter(
-            pool=self.pool, id__gt=self.change_id
-        ).values_list("id", "object_id"):
-            changed.add(object_id)
-            last = max(last, change_id)
+        now = timezone.now()
+        self.as_of = now
+        # Both pools' rows, so that an id missing between two read ones is a gap of the sequence.
+        rows = IndexChange.objects.filter(Q(id__gt=self.change_id) | Q(id__in=list(self.gaps)))
+        seen = []
+        for change_id, pool, object_id in rows.values_list("id", "pool", "object_id"):
+            if pool == self.pool:
+                changed.add(object_id)
+            seen.append(change_id)
+            self.gaps.pop(change_id, None)
+        last = max([self.change_id, *seen])
+        for missing in _missing_ids(self.change_id, last, seen):
+            self.gaps[missing] = now
+        self.gaps = {i: when for i, when in self.gaps.items() if now - when < GAP_WAIT}
         self.change_id = last
         if not changed:
             return
