@@ -102,6 +102,10 @@ def test_the_command_builds_prints_the_accounts_and_keeps_data_with_if_empty():
         assert username in result.output
     assert builder.DEMO_PASSWORD in result.output
     researchers = Researcher.objects.count()
+    # The matching indexes were built with the data, so no page waits for them.
+    from techbridge.recommendations import services
+
+    assert len(services._INDEXES["researchers"].engine) == researchers
     again = runner.invoke(app, ["demo-data", "--scale", str(SCALE), "--if-empty"])
     assert again.exit_code == 0 and "already holds data" in again.output
     assert Researcher.objects.count() == researchers

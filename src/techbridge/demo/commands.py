@@ -38,6 +38,11 @@ def demo_data(
         except TechBridgeError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from None
+        # Index the pools now and save the snapshots, so the first recommendations page opens
+        # them instead of encoding 2,100 profiles while the user waits.
+        from techbridge.recommendations.services import rebuild_indexes
+
+        rebuild_indexes(progress=report)
     counts = result.counts
     out.print(
         f"Demo data built in {time.monotonic() - started:.1f} s: {counts['enterprises']} "
