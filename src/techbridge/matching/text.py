@@ -123,19 +123,23 @@ class Tokeniser:
         return list(dict.fromkeys(self.tokenise(text)))
 
 
-_default = Tokeniser()
+@lru_cache(maxsize=1)
+def _default() -> Tokeniser:
+    """The process-wide tokeniser, made on first use (its dictionary costs ~60 ms and memory
+    that a process which never cuts text should not pay at import)."""
+    return Tokeniser()
 
 
 def add_words(words: Iterable[str]) -> None:
     """Teach the process-wide dictionary domain terms (used by the web search)."""
-    _default.add_words(words)
+    _default().add_words(words)
 
 
 def tokenise(text: str) -> list[str]:
     """Tokens of ``text`` in order with the process-wide dictionary."""
-    return _default.tokenise(text)
+    return _default().tokenise(text)
 
 
 def query_terms(text: str) -> list[str]:
     """Distinct terms of a search box entry, in order."""
-    return _default.terms(text)
+    return _default().terms(text)
