@@ -31,7 +31,7 @@ from techbridge.matching.engine import (
     settings_from_json,
     settings_to_json,
 )
-from techbridge.matching.explain import REGION_SENTENCES, longest_terms
+from techbridge.matching.explain import REGION_SENTENCES, best_label, longest_terms
 from techbridge.matching.filters import RELATIONS, RankFilters, region_code, region_relations
 from techbridge.matching.index import DocumentIndex
 from techbridge.matching.model import Demand, Profile
@@ -260,7 +260,7 @@ class DemandPool(Ranker):
         chosen, excluded = self._select(
             scored, eligible, reasons, filters.is_eligible if filters else None, k
         )
-        predicted = self._predicted(scored.distribution) or {}
+        predicted = self._predicted(scored.distribution)
         terms = list(dict.fromkeys(tokens))
         known = {term: ids[0] for term in terms if (ids := self.sparse.term_ids([term]))}
         keywords = {normalise(k): k for k in profile.keywords}
@@ -275,10 +275,9 @@ class DemandPool(Ranker):
                     ]
                 )
             ]
-            discipline, confidence = "", 0.0
-            for name in demand.disciplines:
-                if predicted.get(name, 0.0) > confidence and name in profile.disciplines:
-                    discipline, confidence = name, predicted[name]
+            discipline, confidence = best_label(
+                [name for name in demand.disciplines if name in profile.disciplines], predicted
+            )
             industry = next((i for i in demand.industries if i in profile.industries), "")
             if demand.is_confidential:
                 evidence = DemandEvidence(

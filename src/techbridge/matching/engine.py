@@ -420,15 +420,14 @@ class Ranker:
         terms = self.sparse.document_terms(position)
         return {term for term, term_id in known.items() if term_id in terms}
 
-    def _predicted(self, distribution: np.ndarray | None) -> dict[str, float] | None:
+    def _predicted(
+        self, distribution: np.ndarray | None, model: DisciplineModel | None = None
+    ) -> dict[str, float] | None:
+        """A distribution of ``model`` (the disciplines by default) by label name."""
         if distribution is None:
             return None
-        return dict(zip(self.index.disciplines.names, distribution.tolist(), strict=True))
-
-    def _predicted_industries(self, scored: _Scored) -> dict[str, float] | None:
-        if scored.industries is None:
-            return None
-        return dict(zip(self.index.industries.names, scored.industries.tolist(), strict=True))
+        names = (model or self.index.disciplines).names
+        return dict(zip(names, distribution.tolist(), strict=True))
 
 
 class MatchingEngine(Ranker):
@@ -571,7 +570,7 @@ class MatchingEngine(Ranker):
             scored, eligible, reasons, filters.is_eligible if filters else None, k
         )
         predicted = self._predicted(scored.distribution)
-        predicted_industries = self._predicted_industries(scored)
+        predicted_industries = self._predicted(scored.industries, self.index.industries)
         terms = list(dict.fromkeys(tokens))
         known = {term: ids[0] for term in terms if (ids := self.sparse.term_ids([term]))}
         query_region = region_code(region)
