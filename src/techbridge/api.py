@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 
 from techbridge.accounts.api import API_AUTH
 from techbridge.accounts.api import router as accounts_router
+from techbridge.contacts.api import router as contacts_router
 from techbridge.core.errors import TechBridgeError
 from techbridge.demands.api import router as demands_router
 from techbridge.dispatch.api import router as dispatch_router
@@ -44,4 +45,5 @@ api.add_router("", talent_router)
 api.add_router("", refdata_router)
 api.add_router("", notifications_router)
 api.add_router("", recommendations_router)
+api.add_router("", contacts_router)
 api.add_router("", dispatch_router)

@@ -28,6 +28,10 @@ app.conf.beat_schedule = {
         "task": "notifications.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    "contacts-expire-overdue": {
+        "task": "contacts.expire_overdue",
+        "schedule": crontab(minute=5),
+    },
     "recommendations-nightly-rebuild": {
         "task": "recommendations.nightly_rebuild",
         "schedule": crontab(hour=3, minute=30),

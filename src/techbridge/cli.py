@@ -20,6 +20,7 @@ def _setup_django() -> None:
 
 def build_app() -> typer.Typer:
     _setup_django()
+    from techbridge.contacts import commands as contact_commands
     from techbridge.demo import commands as demo_commands
     from techbridge.imports import commands as import_commands
     from techbridge.matching import assignment_commands
@@ -40,6 +41,7 @@ def build_app() -> typer.Typer:
     app.add_typer(search_commands.app, name="search", help="The full-text search index.")
     app.add_typer(notification_commands.app, name="notifications", help="Notifications and e-mail.")
     app.add_typer(recommendation_commands.app, name="recommend", help="Recommendations.")
+    app.add_typer(contact_commands.app, name="contacts", help="Invitations and interests.")
 
     @app.command(
         "manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "techbridge.imports",
     "techbridge.notifications",
     "techbridge.recommendations",
+    "techbridge.contacts",
     "techbridge.dispatch",
     "techbridge.agreements",
 ]
@@ -157,6 +158,9 @@ MATCHING_ENCODER = env.str("MATCHING_ENCODER", default="use")
 MATCHING_INDEX_DIR = env.str("MATCHING_INDEX_DIR", default=str(PROJECT_DIR / "var" / "matching"))
 # Index changes are kept this long; the nightly rebuild makes older ones unnecessary.
 MATCHING_CHANGE_LOG_DAYS = env.int("MATCHING_CHANGE_LOG_DAYS", default=30)
+
+# An invitation or expression of interest nobody answers expires after this many days.
+CONTACT_EXPIRY_DAYS = env.int("CONTACT_EXPIRY_DAYS", default=14)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

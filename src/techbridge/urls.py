@@ -23,6 +23,7 @@ urlpatterns = [
     path("agreements/", include("techbridge.agreements.urls")),
     path("notifications/", include("techbridge.notifications.urls")),
     path("recommendations/", include("techbridge.recommendations.urls")),
+    path("contacts/", include("techbridge.contacts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("techbridge.core.urls")),
 ]

@@ -95,6 +95,7 @@ def demand_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     if can_edit and demand.confidentiality == Demand.Confidentiality.INVITED:
         context["accesses"] = demand.accesses.select_related("researcher", "researcher__unit")
+    if can_edit:
         context.update(_researcher_search(request))
     return render(request, "demands/detail.html", context)
 

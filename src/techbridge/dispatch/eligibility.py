@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from techbridge.core.errors import ValidationFailed
 from techbridge.refdata.codes import region_prefix
 from techbridge.refdata.models import Degree, TitleLevel
-from techbridge.talent.selectors import declared_relation_kinds
+from techbridge.talent.selectors import conflict_of_interest
 
 COMMISSIONER = "commissioner"
 ENTERPRISE = "enterprise"
@@ -432,12 +432,13 @@ def pair_conflict(researcher: Any, enterprise: Any) -> str | None:
     The enterprise's declared relations are read once per ``enterprise`` instance (see
     ``talent.selectors.declared_relation_kinds``): share one instance to check many researchers.
     """
-    if researcher.unit_id == enterprise.pk:
+    conflict = conflict_of_interest(researcher, enterprise)
+    if conflict == "unit":
         return _(
             "Conflict of interest: %(researcher)s belongs to %(enterprise)s and cannot be its "
             "commissioner."
         ) % {"researcher": researcher, "enterprise": enterprise}
-    if declared_relation_kinds(enterprise, researcher.pk):
+    if conflict == "declared":
         return _(
             "Conflict of interest: %(researcher)s declared a relation with %(enterprise)s and "
             "cannot be its commissioner."

@@ -183,6 +183,15 @@ class EnterpriseApplication(models.Model):
         on_delete=models.PROTECT,
         related_name="dispatch_applications",
     )
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("started from contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dispatch_applications",
+        help_text=_("The accepted invitation or expression of interest this application follows."),
+    )
     conditions_committed = models.BooleanField(
         _("working conditions committed"),
         default=False,

@@ -30,6 +30,7 @@ from techbridge.dispatch.models import (
     Transition,
 )
 from techbridge.dispatch.services import refusal
+from techbridge.refdata.codes import region_prefix
 
 EA = EnterpriseApplication.State
 CA = CommissionerApplication.State
@@ -41,6 +42,19 @@ def rounds_visible_to(user: Any) -> QuerySet[Round]:
     if not getattr(user, "is_authenticated", False):
         return Round.objects.none()
     return Round.objects.select_related("region", "region__parent")
+
+
+def rounds_open_for(enterprise: Any) -> list[Round]:
+    """Open rounds whose region holds ``enterprise`` and that take enterprise applications
+    today (the submit phase, where phases are enforced)."""
+    today = timezone.localdate()
+    step = wf.find_step(EnterpriseApplication.KIND, "submit")
+    return [
+        round_
+        for round_ in Round.objects.filter(status=Round.Status.OPEN).select_related("region")
+        if enterprise.region_id.startswith(region_prefix(round_.region_id))
+        and wf.phase_refusal(step, round_, today) is None
+    ]
 
 
 def _is_admin(user: Any) -> bool:

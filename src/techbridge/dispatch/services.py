@@ -22,6 +22,8 @@ from techbridge.accounts.models import Role
 from techbridge.accounts.permissions import administers_region
 from techbridge.audit import services as audit
 from techbridge.audit.models import AuditEntry
+from techbridge.contacts import services as contact_services
+from techbridge.contacts.models import Contact
 from techbridge.core.errors import (
     InvalidState,
     NotFound,
@@ -505,8 +507,10 @@ def create_enterprise_application(
     demand: Demand,
     conditions_committed: bool = False,
     conditions: str = "",
+    contact: Contact | None = None,
 ) -> EnterpriseApplication:
-    """A draft application of the demand's enterprise to host a commissioner in ``round_``."""
+    """A draft application of the demand's enterprise to host a commissioner in ``round_``;
+    ``contact`` is the accepted contact about the same demand it follows, if any."""
     round_ = Round.objects.select_related("region").get(pk=round_.pk)
     enterprise = demand.enterprise
     if not can_act_for(actor, enterprise):
@@ -515,10 +519,16 @@ def create_enterprise_application(
         )
     require_open_phase(round_, EnterpriseApplication.KIND, "submit")
     _check_demand(demand, enterprise)
+    if contact is not None and (contact.demand_id != demand.pk or not contact.is_accepted):
+        raise ValidationFailed(
+            _("An application follows an accepted contact about the same demand."),
+            field="contact",
+        )
     application = EnterpriseApplication(
         round=round_,
         enterprise=enterprise,
         demand=demand,
+        contact=contact,
         conditions_committed=bool(conditions_committed),
         conditions=conditions.strip(),
         created_by=actor,
@@ -531,6 +541,13 @@ def create_enterprise_application(
             _("%(enterprise)s has already applied in this round.") % {"enterprise": enterprise}
         ) from None
     _record_creation(application, actor)
+    if contact is not None:
+        contact_services.record_event(
+            contact=contact,
+            action="dispatch_application",
+            actor=actor,
+            comment=str(round_),
+        )
     return application
 
 

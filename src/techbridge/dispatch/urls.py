@@ -18,6 +18,7 @@ urlpatterns = [
     path("rounds/<int:pk>/rules/", views.round_rules, name="round_rules"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("rounds/<int:pk>/apply/", views.enterprise_application_create, name="apply"),
+    path("from-contact/<int:pk>/", views.apply_from_contact, name="apply_from_contact"),
     # Enterprise applications: queues, one application, its form and its steps.
     path("enterprise/", views.enterprise_application_list, name="enterprise_applications"),
     path("enterprise/send/", views.send_to_units, name="send_to_units"),

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
@@ -28,7 +28,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from techbridge.accounts.models import Role
 from techbridge.accounts.permissions import region_prefix
 from techbridge.audit.services import client_ip
-from techbridge.core.errors import PermissionRefused, TechBridgeError
+from techbridge.contacts import selectors as contact_selectors
+from techbridge.contacts.models import Contact
+from techbridge.core.errors import InvalidState, PermissionRefused, TechBridgeError
 from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.core.pagination import paginate
 from techbridge.demands import selectors as demand_selectors
@@ -516,7 +518,12 @@ def enterprise_application_create(request: AuthenticatedHttpRequest, pk: int) ->
         round=round_, enterprise__in=demand_selectors.enterprises_acted_for(user)
     ).first()
     demands = _editable_demands(user)
-    form = EnterpriseApplicationForm(request.POST or None, demands=demands)
+    contact = _contact_from(request)
+    form = EnterpriseApplicationForm(
+        request.POST or None,
+        demands=demands,
+        initial={"demand": contact.demand_id} if contact else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             application = services.create_enterprise_application(
@@ -525,6 +532,7 @@ def enterprise_application_create(request: AuthenticatedHttpRequest, pk: int) ->
                 demand=form.cleaned_data["demand"],
                 conditions_committed=form.cleaned_data["conditions_committed"],
                 conditions=form.cleaned_data["conditions"],
+                contact=contact,
             )
         except PermissionRefused:
             raise
@@ -536,8 +544,43 @@ def enterprise_application_create(request: AuthenticatedHttpRequest, pk: int) ->
                 _("The application was saved as a draft. Check the eligibility, then submit it."),
             )
             return redirect(application.get_absolute_url())
-    context = {"form": form, "round": round_, "application": None, "existing": existing}
+    context = {
+        "form": form,
+        "round": round_,
+        "application": None,
+        "existing": existing,
+        "contact": contact,
+    }
     return render(request, "dispatch/enterprise_application_form.html", context)
+
+
+def _contact_from(request: AuthenticatedHttpRequest) -> Contact | None:
+    """The accepted contact an application is started from (``?contact=`` or the form's hidden
+    field), among those the user is the enterprise side of."""
+    raw = request.POST.get("contact") or request.GET.get("contact") or ""
+    if not raw.isdigit():
+        return None
+    contact = contact_selectors.contacts_visible_to(request.user).filter(pk=raw).first()
+    if contact is None or contact_selectors.side_of(request.user, contact) != "enterprise":
+        return None
+    return contact
+
+
+@login_required
+def apply_from_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """From an accepted contact to an application in an open round of the enterprise's region:
+    straight to the prefilled form when one round is open, a choice when several are."""
+    contact = get_object_or_404(contact_selectors.contacts_visible_to(request.user), pk=pk)
+    if contact_selectors.side_of(request.user, contact) != "enterprise":
+        raise PermissionRefused(_("Only the enterprise of the contact applies for a commissioner."))
+    if not contact.is_accepted:
+        raise InvalidState(_("An application follows an accepted contact."))
+    rounds = selectors.rounds_open_for(contact.demand.enterprise)
+    if len(rounds) == 1:
+        return redirect(f"{reverse('dispatch:apply', args=[rounds[0].pk])}?contact={contact.pk}")
+    return render(
+        request, "dispatch/apply_from_contact.html", {"contact": contact, "rounds": rounds}
+    )
 
 
 @login_required

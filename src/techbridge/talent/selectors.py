@@ -119,6 +119,19 @@ def declared_relation_kinds(enterprise: Organisation, researcher_id: int) -> lis
     return [kind for kind in EnterpriseRelation.Kind.values if kind in declared]
 
 
+def conflict_of_interest(researcher: Researcher, enterprise: Organisation) -> str | None:
+    """Why ``researcher`` may never be paired with ``enterprise``, as a code, or None: ``"unit"``
+    when the researcher belongs to the enterprise, ``"declared"`` when they declared a relation
+    with it. Each caller words the refusal for its own step (a dispatch, a contact); none names
+    the kind of relation, which is private to the researcher, their unit and the administrators.
+    """
+    if researcher.unit_id == enterprise.pk:
+        return "unit"
+    if declared_relation_kinds(enterprise, researcher.pk):
+        return "declared"
+    return None
+
+
 @dataclass(frozen=True)
 class ResearcherFilters:
     q: str = ""
