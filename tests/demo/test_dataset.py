@@ -182,3 +182,22 @@ def test_one_dispatch_round_is_in_progress_with_the_demo_accounts_taking_part(de
     for username, expected in (("enterprise", featured), ("researcher", featured)):
         client.login(username=username, password=DEMO_PASSWORD)
         assert expected.get_absolute_url() in client.get("/dispatch/").content.decode(), username
+
+
+def test_contacts_exist_in_every_state_for_the_demo_accounts(demo):
+    from techbridge.accounts.models import User
+    from techbridge.contacts import selectors
+    from techbridge.contacts.models import Contact
+
+    assert demo.counts["contacts"] == Contact.objects.count()
+    states = {(c.kind, c.state) for c in Contact.objects.all()}
+    for state in Contact.State.values:
+        assert any(s == state for _k, s in states), state
+    assert {k for k, _s in states} == set(Contact.Kind.values)
+    researcher = User.objects.get(username="researcher")
+    enterprise = User.objects.get(username="enterprise")
+    assert selectors.waiting_for(researcher).exists()
+    assert selectors.waiting_for(enterprise).exists()
+    assert researcher.display_name == researcher.researcher.name
+    accepted = Contact.objects.get(state=Contact.State.ACCEPTED)
+    assert accepted.messages.count() == 2 and accepted.cooperations.exists()

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from techbridge.accounts.models import Role, User
 from techbridge.audit import services as audit
 from techbridge.audit.models import AuditEntry
+from techbridge.contacts import demo as contacts_demo
 from techbridge.core.errors import InvalidState, ValidationFailed
 from techbridge.demands import services as demand_services
 from techbridge.demands.models import Demand, DemandAccess
@@ -132,6 +133,14 @@ def delete_demo_data() -> dict[str, int]:
 
     demands = Demand.objects.filter(Q(pk__in=ids["demands"]) | Q(enterprise_id__in=org_ids))
     demand_ids = list(demands.values_list("pk", flat=True))
+    counts["contacts"] = contacts_demo.delete_demo_contacts(
+        demand_ids=demand_ids,
+        researcher_ids=list(
+            Researcher.objects.filter(
+                Q(pk__in=ids["researchers"]) | Q(unit_id__in=org_ids)
+            ).values_list("pk", flat=True)
+        ),
+    )
     SearchTerm.objects.filter(kind=SearchTerm.Kind.DEMAND, object_id__in=demand_ids).delete()
     counts["demands"] = (
         Demand.objects.filter(pk__in=demand_ids).delete()[1].get("demands.Demand", 0)
@@ -680,6 +689,10 @@ class _Builder:
             self.researchers.append(self.make_researcher(i, unit, f, i in integrity))
         Researcher.objects.filter(user=self.accounts["researcher"]).update(user=None)
         self.researchers[0].obj.user = self.accounts["researcher"]
+        # The demo researcher's account carries the profile's name, as a real one would.
+        account = self.accounts["researcher"]
+        account.display_name = self.researchers[0].obj.name
+        account.save(update_fields=["display_name"])
         Researcher.objects.bulk_create([r.obj for r in self.researchers], batch_size=500)
         self.report(stage, total // 2, total)
 
@@ -1225,6 +1238,36 @@ class _Builder:
         )
         self.report(stage, 1, 1)
 
+    def build_contacts(self) -> None:
+        """Invitations and expressions of interest in every state (``contacts.demo``)."""
+        stage = _("Contacts")
+        self.report(stage, 0, 1)
+        demo_enterprise = self.enterprises[0]
+        own = [d for d, e, _c in self.demands if e is demo_enterprise]
+        field_key = self.researchers[0].field.key
+        # Demands in the demo researcher's own field first: those are what they would answer.
+        ranked = sorted(
+            (
+                (d, e)
+                for d, e, _c in self.demands
+                if e is not demo_enterprise and e.contact is not None
+            ),
+            key=lambda pair: (pair[1].field.key != field_key, pair[0].pk),
+        )
+        to_invite = [
+            r.obj
+            for r in self.researchers_by_field[demo_enterprise.field.key]
+            if r.obj.unit_id != demo_enterprise.org.pk and not r.obj.has_integrity_record
+        ]
+        self.contacts = contacts_demo.build_demo_contacts(
+            enterprise_user=self.accounts["enterprise"],
+            researcher_user=self.accounts["researcher"],
+            demo_demands=own,
+            other_demands=[(d, e.contact) for d, e in ranked if e.contact is not None],
+            other_researchers=to_invite[1:],
+        ).contacts
+        self.report(stage, 1, 1)
+
     # --- record -------------------------------------------------------------------------------
 
     def record(self) -> dict[str, int]:
@@ -1245,6 +1288,7 @@ class _Builder:
                 self.dispatch_round.commissioner_applications
             ),
             "dispatches": len(self.dispatch_round.dispatches),
+            "contacts": len(self.contacts),
         }
         for status in Demand.Status.values:
             counts[f"demands_{status}"] = sum(d.status == status for d in demands)
@@ -1337,5 +1381,6 @@ def build_demo_data(
         builder.build_index()
         with quiet_email():
             builder.build_dispatch_round()
+            builder.build_contacts()
         counts = builder.record()
     return BuildResult(counts=counts, accounts=builder.demo_accounts())

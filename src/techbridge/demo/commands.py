@@ -51,7 +51,8 @@ def demo_data(
         f"{counts['users']} accounts; one dispatch round in progress with "
         f"{counts['dispatch_enterprise_applications']} enterprise applications, "
         f"{counts['dispatch_commissioner_applications']} commissioner applications and "
-        f"{counts['dispatches']} dispatches."
+        f"{counts['dispatches']} dispatches; {counts['contacts']} invitations and expressions "
+        "of interest in every state."
     )
     table = Table(title=f"Demo accounts (password: {builder.DEMO_PASSWORD})")
     for column in ("username", "password", "role", "organisation", "region"):
