@@ -14,6 +14,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _text_messages_in_memory(settings):
+    """Text messages go to ``notifications.sms.outbox``, as e-mails go to ``mail.outbox``."""
+    from techbridge.notifications import sms
+
+    settings.SMS_BACKEND = "techbridge.notifications.sms.LocmemBackend"
+    sms.outbox.clear()
+
+
 @pytest.fixture
 def enterprise(db):
     return factories.EnterpriseFactory()

@@ -138,6 +138,9 @@ MEDIA_URL = "/media/"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="techbridge@localhost")
+# Text messages (notifications/sms.py): printed in development, an operator's gateway class in
+# production.
+SMS_BACKEND = env.str("SMS_BACKEND", default="techbridge.notifications.sms.ConsoleBackend")
 # Absolute links in e-mails (digests, unsubscribe links) start with this.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -9,6 +9,7 @@ from techbridge.audit.models import AuditEntry
 from techbridge.core.errors import NotFound, ValidationFailed
 from techbridge.notifications import selectors, services
 from techbridge.notifications.models import Notification
+from tests import factories
 
 
 def test_notify_creates_an_in_app_row_pointing_at_its_target(alice, target):
@@ -140,7 +141,11 @@ def test_preference_changes_are_audited(alice):
     services.update_preferences(user=alice, email_digest=False, immediate_email=True)
     entry = AuditEntry.objects.get(action="notifications.preferences")
     assert entry.actor == alice
-    assert entry.detail["after"] == {"email_digest": False, "immediate_email": True}
+    assert entry.detail["after"] == {
+        "email_digest": False,
+        "immediate_email": True,
+        "immediate_sms": True,
+    }
     # Saving the same values again is no change and writes nothing.
     services.update_preferences(user=alice, email_digest=False, immediate_email=True)
     assert AuditEntry.objects.filter(action="notifications.preferences").count() == 1
@@ -165,3 +170,49 @@ def test_unsubscribe_works_only_for_its_own_token(alice, bob):
     for bad in ("", "not-a-token", alice_token[:-1]):
         with pytest.raises(NotFound):
             services.unsubscribe(token=bad)
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    from techbridge.notifications import sms
+
+    settings.SMS_BACKEND = "techbridge.notifications.sms.LocmemBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+def test_immediate_notifications_are_texted_once_to_a_phone(db, sms_outbox):
+    from techbridge.notifications.models import Notification
+    from techbridge.notifications.tasks import send_notification_sms
+
+    user = factories.UserFactory(phone="13900001111")
+    note = services.notify(
+        recipient=user, kind="workflow", title="请答复邀请", url="/contacts/1/", email="immediate"
+    )
+    assert [m.to for m in sms_outbox] == ["13900001111"]
+    assert "请答复邀请" in sms_outbox[0].text and "/contacts/1/" in sms_outbox[0].text
+    # A worker that runs the task again sends nothing more.
+    assert send_notification_sms.apply(kwargs={"notification_id": note.pk}).get() is False
+    assert len(sms_outbox) == 1
+    assert Notification.objects.get(pk=note.pk).texted_at is not None
+    services.notify(recipient=user, kind="workflow", title="摘要", email="digest")
+    assert len(sms_outbox) == 1
+
+
+def test_no_text_without_phone_or_consent(db, sms_outbox):
+    silent = factories.UserFactory(phone="")
+    services.notify(recipient=silent, kind="workflow", title="甲", email="immediate")
+    opted_out = factories.UserFactory(phone="13900002222")
+    services.update_preferences(
+        user=opted_out, email_digest=True, immediate_email=True, immediate_sms=False
+    )
+    services.notify(recipient=opted_out, kind="workflow", title="乙", email="immediate")
+    assert sms_outbox == []
+
+
+def test_long_texts_are_cut(db, sms_outbox):
+    from techbridge.notifications import sms
+
+    sms.send_sms(to="1", text="长" * 500)
+    assert len(sms_outbox[0].text) == sms.MAX_SMS_CHARS and sms_outbox[0].text.endswith("…")

@@ -38,6 +38,7 @@ from techbridge.demands import services as demand_services
 from techbridge.demands.models import Demand, DemandAccess
 from techbridge.demo import vocab
 from techbridge.dispatch import demo as dispatch_demo
+from techbridge.notifications import sms
 from techbridge.orgs.models import Organisation
 from techbridge.refdata.models import Degree, Discipline, Industry, Region, TitleLevel
 from techbridge.search import services as search_services
@@ -1345,11 +1346,15 @@ def _unit_description(name: str, fields: Sequence[vocab.TechField]) -> str:
 
 @contextmanager
 def quiet_email() -> Iterator[None]:
-    """Keep the e-mails the workflow sends while the demo is built in memory (Django's locmem
-    backend) instead of printing or sending hundreds of them. Tasks run eagerly in development;
-    a separate Celery worker would still use its own backend."""
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+    """Keep the e-mails and text messages the workflow sends while the demo is built in memory
+    (the locmem backends) instead of printing or sending hundreds of them. Tasks run eagerly
+    in development; a separate Celery worker would still use its own backends."""
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        SMS_BACKEND="techbridge.notifications.sms.LocmemBackend",
+    ):
         yield
+    sms.outbox.clear()
 
 
 def build_demo_data(

@@ -10,4 +10,4 @@ from techbridge.notifications.models import NotificationPreference
 class PreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
-        fields = ["email_digest", "immediate_email"]
+        fields = ["email_digest", "immediate_email", "immediate_sms"]

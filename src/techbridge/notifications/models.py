@@ -42,6 +42,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    texted_at = models.DateTimeField(_("sent by text message"), null=True, blank=True)
     digest = models.BooleanField(
         _("in the daily digest"),
         default=False,
@@ -93,6 +94,14 @@ class NotificationPreference(models.Model):
         _("immediate e-mail for to-dos"),
         default=True,
         help_text=_("An e-mail as soon as something waits for you."),
+    )
+    immediate_sms = models.BooleanField(
+        _("text message for to-dos"),
+        default=True,
+        help_text=_(
+            "A text message to your phone as soon as something waits for you "
+            "(an invitation to answer, a step to take)."
+        ),
     )
     unsubscribe_token = models.CharField(
         _("unsubscribe token"), max_length=64, unique=True, default=new_unsubscribe_token

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from techbridge.audit import services as audit
 from techbridge.core.errors import NotFound, ValidationFailed
-from techbridge.notifications import selectors
+from techbridge.notifications import selectors, sms
 from techbridge.notifications.models import (
     DigestLog,
     Notification,
@@ -82,6 +82,11 @@ def notify(
             from techbridge.tasks import run_task
 
             run_task(send_notification_email, notification_id=notification.pk)
+        if email == "immediate" and preference.immediate_sms and recipient.phone:
+            from techbridge.notifications.tasks import send_notification_sms
+            from techbridge.tasks import run_task
+
+            run_task(send_notification_sms, notification_id=notification.pk)
     return notification
 
 
@@ -117,6 +122,33 @@ def send_immediate_email(*, notification_id: int) -> bool:
             )
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def send_immediate_sms(*, notification_id: int) -> bool:
+    """Text one notification to its recipient's phone now; idempotent (at most once), and
+    nothing when they switched text messages off or have no phone number since."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.texted_at is not None:
+            return False
+        recipient = notification.recipient
+        preference = selectors.preferences_for(recipient)
+        if not (recipient.is_active and recipient.phone and preference.immediate_sms):
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            text = _("[TechBridge] %(title)s Details: %(link)s") % {
+                "title": notification.title,
+                "link": absolute_url(notification.url or reverse("notifications:list")),
+            }
+        sms.send_sms(to=recipient.phone, text=text)
+        notification.texted_at = timezone.now()
+        notification.save(update_fields=["texted_at"])
     return True
 
 
@@ -216,6 +248,7 @@ def update_preferences(
     user: Any,
     email_digest: bool,
     immediate_email: bool,
+    immediate_sms: bool | None = None,
     ip_address: str | None = None,
 ) -> NotificationPreference:
     """Change how ``user`` is e-mailed; audited, since it records their consent."""
@@ -225,13 +258,21 @@ def update_preferences(
         before = {
             "email_digest": preference.email_digest,
             "immediate_email": preference.immediate_email,
+            "immediate_sms": preference.immediate_sms,
         }
-        after = {"email_digest": email_digest, "immediate_email": immediate_email}
+        after = {
+            "email_digest": email_digest,
+            "immediate_email": immediate_email,
+            "immediate_sms": preference.immediate_sms if immediate_sms is None else immediate_sms,
+        }
         if before == after:
             return preference
         preference.email_digest = email_digest
         preference.immediate_email = immediate_email
-        preference.save(update_fields=["email_digest", "immediate_email", "updated_at"])
+        preference.immediate_sms = after["immediate_sms"]
+        preference.save(
+            update_fields=["email_digest", "immediate_email", "immediate_sms", "updated_at"]
+        )
         audit.record(
             actor=user,
             action="notifications.preferences",

@@ -85,6 +85,7 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
             user=request.user,
             email_digest=form.cleaned_data["email_digest"],
             immediate_email=form.cleaned_data["immediate_email"],
+            immediate_sms=form.cleaned_data["immediate_sms"],
             ip_address=client_ip(request),
         )
         messages.success(request, _("Your e-mail preferences were saved."))
@@ -92,7 +93,11 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "has_email": bool(request.user.email)},
+        {
+            "form": form,
+            "has_email": bool(request.user.email),
+            "has_phone": bool(request.user.phone),
+        },
     )
 
 
