@@ -137,7 +137,7 @@ class Contact(models.Model):
 
 
 EVENT_LABELS = {
-    "send": _("sent"),
+    "send": _("sent the contact"),
     "view": _("opened"),
     "accept": _("accepted"),
     "decline": _("declined"),
