@@ -9,7 +9,7 @@ from techbridge.accounts.permissions import administered_region_q
 from techbridge.demands.models import Demand
 from techbridge.demands.selectors import demands_visible_to, latest_public_teasers
 from techbridge.orgs import verification
-from techbridge.talent.models import Researcher
+from techbridge.talent.models import JoinRequest, Researcher
 
 
 def home_context(user: Any) -> dict[str, Any]:
@@ -34,6 +34,11 @@ def home_context(user: Any) -> dict[str, Any]:
         people = Researcher.objects.filter(unit_id=user.organisation_id)
         context["unit_researchers"] = people.count()
         context["unit_available"] = people.filter(availability="available").count()
+        context["join_pending"] = JoinRequest.objects.filter(
+            unit_id=user.organisation_id,
+            kind=JoinRequest.Kind.SELF,
+            status=JoinRequest.Status.PENDING,
+        ).count()
     if user.role in (Role.CITY_BUREAU, Role.PROVINCE_ADMIN):
         region_demands = Demand.objects.filter(administered_region_q(user))
         context["region_published"] = region_demands.filter(status=Demand.Status.PUBLISHED).count()
