@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from techbridge.orgs.forms import CodeChoiceField, region_choices, with_blank
+from techbridge.orgs.models import Organisation
 from techbridge.refdata.models import Region
 from techbridge.refdata.selectors import counties
 
@@ -109,3 +111,31 @@ class EnterpriseRegistrationForm(CountyRegionMixin, PasswordPairMixin):
         "password1",
         "password2",
     ]
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.region.full_name}）"
+
+
+class UnitAdministratorForm(forms.Form):
+    unit = UnitChoiceField(label=_("Dispatching unit"), queryset=Organisation.objects.none())
+    name = forms.CharField(label=_("Full name"), max_length=100)
+    email = forms.EmailField(
+        label=_("E-mail"), help_text=_("The link to set the password is sent here.")
+    )
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        help_text=_("For logging in: letters, digits and @ . + - _ only."),
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Organisation], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+
+
+class ContactDetailsForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)

@@ -3,12 +3,10 @@ the unit's rejection reason. Shape only; the rules are in ``talent.joining``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from techbridge.accounts.forms import PasswordPairMixin
+from techbridge.accounts.forms import PasswordPairMixin, UnitChoiceField
 from techbridge.orgs.models import Organisation
 
 
@@ -24,11 +22,6 @@ class AccountForm(PasswordPairMixin):
         help_text=_("For logging in: letters, digits and @ . + - _ only."),
     )
     field_order = ["username", "password1", "password2"]
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.region.full_name}）"
 
 
 class SelfRegistrationForm(PasswordPairMixin):
