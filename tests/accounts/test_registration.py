@@ -79,24 +79,39 @@ def test_all_errors_at_once_with_values_kept_and_nothing_created(client):
             password1="123",
             password2="123",
             contact_email="not-an-email",
+            contact_name="",
         ),
     )
 
     assert response.status_code == 200
-    form = response.context["form"]
-    # Shape errors come first; fix the e-mail to see the service's errors together.
-    assert "contact_email" in form.errors
-    response = client.post(
-        URL,
-        _form(credit_code="91370200MA3C4X5Y6A", username="taken", password1="123", password2="123"),
-    )
     errors = response.context["form"].errors
+    assert {"credit_code", "username", "password1", "contact_email", "contact_name"} <= set(errors)
     assert "校验" in " ".join(errors["credit_code"])
-    assert "username" in errors
-    assert "password1" in errors
     html = response.content.decode()
     assert 'value="青岛新注册电池科技有限公司"' in html
     assert (Organisation.objects.count(), User.objects.count()) == before
+
+
+def test_the_service_refuses_what_the_form_would_have_caught():
+    from techbridge.accounts.registration import EnterpriseRegistration, register_enterprise_account
+    from techbridge.core.errors import ValidationErrors
+
+    factories.UserFactory(username="taken")
+    with pytest.raises(ValidationErrors) as info:
+        register_enterprise_account(
+            registration=EnterpriseRegistration(
+                name=" ",
+                credit_code="91370200MA3C4X5Y6A",
+                region=factories.region(),
+                contact_name="王",
+                contact_phone="1",
+                contact_email="w@example.com",
+                username="taken",
+                password="123",
+            )
+        )
+    assert set(info.value.errors) == {"name", "credit_code", "username", "password1"}
+    assert not Organisation.objects.filter(credit_code="91370200MA3C4X5Y6A").exists()
 
 
 def test_duplicate_credit_code_is_a_field_error(client):

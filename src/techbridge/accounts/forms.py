@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from techbridge.accounts.models import User
+from techbridge.accounts.registration import check_new_account, credit_code_errors
 from techbridge.orgs.forms import CodeChoiceField, region_choices, with_blank
 from techbridge.orgs.models import Organisation
 from techbridge.refdata.models import Region
@@ -83,7 +85,32 @@ class PasswordPairMixin(forms.Form):
         return data
 
 
-class EnterpriseRegistrationForm(CountyRegionMixin, PasswordPairMixin):
+class NewAccountMixin(forms.Form):
+    """Checks a new account's user name and password while the form is validated, with the
+    service's own rules (``accounts.registration.check_new_account``), so that they show
+    together with the other fields' errors; the service checks them again when it runs."""
+
+    def account_user(self, data: dict[str, Any]) -> User:
+        """An unsaved user carrying what the password-similarity check compares with."""
+        return User(username=data.get("username", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("username") and data.get("password1") and not self.has_error("password2"):
+            errors: dict[str | None, list[str]] = {}
+            check_new_account(
+                errors,
+                user=self.account_user(data),
+                password=data["password1"],
+                password_field="password1",
+            )
+            for field, messages in errors.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return data
+
+
+class EnterpriseRegistrationForm(NewAccountMixin, CountyRegionMixin, PasswordPairMixin):
     name = forms.CharField(label=_("Enterprise name"), max_length=200)
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
@@ -98,6 +125,19 @@ class EnterpriseRegistrationForm(CountyRegionMixin, PasswordPairMixin):
         max_length=150,
         help_text=_("For logging in: letters, digits and @ . + - _ only."),
     )
+
+    def clean_credit_code(self) -> str:
+        code, problems = credit_code_errors(self.cleaned_data["credit_code"])
+        if problems:
+            raise forms.ValidationError(problems)
+        return code
+
+    def account_user(self, data: dict[str, Any]) -> User:
+        return User(
+            username=data.get("username", ""),
+            email=data.get("contact_email", ""),
+            display_name=data.get("contact_name", ""),
+        )
 
     field_order = [
         "name",

@@ -56,25 +56,32 @@ def check_new_account(
         errors.setdefault(password_field, []).extend(exc.messages)
 
 
+def credit_code_errors(value: str) -> tuple[str, list[str]]:
+    """The canonical credit code and what is wrong with it for a new registration: the check
+    character (GB 32100) and whether an enterprise with it exists already."""
+    try:
+        code = validate_credit_code(value)
+    except ValidationFailed as exc:
+        return value, [exc.message]
+    if Organisation.objects.filter(credit_code=code).exists():
+        return code, [
+            _(
+                "An enterprise with this unified social credit code is already registered; "
+                "ask its users to create an account for you, or contact the science bureau."
+            )
+        ]
+    return code, []
+
+
 def register_enterprise_account(
     *, registration: EnterpriseRegistration, ip_address: str | None = None
 ) -> User:
     """Create the enterprise (waiting for verification) and its first enterprise user, audit
     both and tell the bureaus that verify it; any wrong field refuses everything."""
     errors: dict[str | None, list[str]] = {}
-    credit_code = registration.credit_code
-    try:
-        credit_code = validate_credit_code(registration.credit_code)
-    except ValidationFailed as exc:
-        errors.setdefault("credit_code", []).append(exc.message)
-    else:
-        if Organisation.objects.filter(credit_code=credit_code).exists():
-            errors.setdefault("credit_code", []).append(
-                _(
-                    "An enterprise with this unified social credit code is already registered; "
-                    "ask its users to create an account for you, or contact the science bureau."
-                )
-            )
+    credit_code, problems = credit_code_errors(registration.credit_code)
+    if problems:
+        errors["credit_code"] = problems
     if not registration.name.strip():
         errors.setdefault("name", []).append(_("Enter the enterprise's registered name."))
     user = User(

@@ -3,10 +3,13 @@ the unit's rejection reason. Shape only; the rules are in ``talent.joining``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from techbridge.accounts.forms import PasswordPairMixin, UnitChoiceField
+from techbridge.accounts.forms import NewAccountMixin, PasswordPairMixin, UnitChoiceField
+from techbridge.accounts.models import User
 from techbridge.orgs.models import Organisation
 
 
@@ -15,7 +18,7 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
 
 
-class AccountForm(PasswordPairMixin):
+class AccountForm(NewAccountMixin, PasswordPairMixin):
     username = forms.CharField(
         label=_("User name"),
         max_length=150,
@@ -24,7 +27,7 @@ class AccountForm(PasswordPairMixin):
     field_order = ["username", "password1", "password2"]
 
 
-class SelfRegistrationForm(PasswordPairMixin):
+class SelfRegistrationForm(NewAccountMixin, PasswordPairMixin):
     unit = UnitChoiceField(
         label=_("Your unit (university or institute)"),
         queryset=Organisation.objects.filter(kind=Organisation.Kind.UNIT)
@@ -45,4 +48,12 @@ class SelfRegistrationForm(PasswordPairMixin):
         max_length=150,
         help_text=_("For logging in: letters, digits and @ . + - _ only."),
     )
+
+    def account_user(self, data: dict[str, Any]) -> User:
+        return User(
+            username=data.get("username", ""),
+            email=data.get("email", ""),
+            display_name=data.get("name", ""),
+        )
+
     field_order = ["unit", "name", "title", "email", "phone", "username", "password1", "password2"]
