@@ -227,3 +227,26 @@ def test_invite_validation_errors_are_field_errors(users):
             actor=users["unit"], unit=users["unit"].organisation, name=" ", email="x"
         )
     assert set(info.value.errors) == {"name", "email"}
+
+
+def test_an_expired_invitation_link_is_refused(
+    client, users, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.contrib.auth.tokens import PasswordResetTokenGenerator
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(client, users, mailoutbox)
+    link = _link(mailoutbox[-1])
+    client.logout()
+    later = datetime.datetime.now() + datetime.timedelta(days=4)
+    monkeypatch.setattr(PasswordResetTokenGenerator, "_now", lambda self: later)
+
+    response = client.post(
+        link, {"username": "late", "password1": "Solid-State-77", "password2": "Solid-State-77"}
+    )
+
+    assert response.status_code == 404
+    assert not User.objects.filter(username="late").exists()
+    assert JoinRequest.objects.get().status == "pending"
