@@ -1,4 +1,5 @@
-"""The skeleton holds together: migrations apply, the login page renders, home needs a login."""
+"""The skeleton holds together: migrations apply, the login page renders, an anonymous
+visitor's home is the landing page."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ def test_login_page_renders_in_chinese(client):
 
 
 @pytest.mark.django_db
-def test_home_requires_login(client):
+def test_home_is_the_landing_page_for_anonymous_visitors(client):
     response = client.get("/")
-    assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
+    assert response.status_code == 200
+    assert 'href="/accounts/register/"' in response.content.decode()

@@ -141,6 +141,16 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="techbridge@localhost
 # Text messages (notifications/sms.py): printed in development, an operator's gateway class in
 # production.
 SMS_BACKEND = env.str("SMS_BACKEND", default="techbridge.notifications.sms.ConsoleBackend")
+# SMTP in production: EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and these.
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Password-reset, invitation and set-password links work once and expire after this.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 # Absolute links in e-mails (digests, unsubscribe links) start with this.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

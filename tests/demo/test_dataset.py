@@ -23,7 +23,10 @@ pytestmark = pytest.mark.django_db
 
 def test_the_build_creates_the_planned_numbers(demo):
     planned = planned_counts(SMALL_SCALE)
-    assert Organisation.objects.filter(kind="enterprise").count() == planned["enterprises"]
+    enterprises = Organisation.objects.filter(kind="enterprise")
+    # Plus one registration waiting for the bureau's verification.
+    assert enterprises.filter(verification_status="verified").count() == planned["enterprises"]
+    assert enterprises.filter(verification_status="pending").count() == 1
     assert Researcher.objects.count() == planned["researchers"]
     assert Demand.objects.count() == planned["demands"]
     assert 0 < Team.objects.count() <= planned["teams"]
@@ -201,3 +204,22 @@ def test_contacts_exist_in_every_state_for_the_demo_accounts(demo):
     assert researcher.display_name == researcher.researcher.name
     accepted = Contact.objects.get(state=Contact.State.ACCEPTED)
     assert accepted.messages.count() == 2 and accepted.cooperations.exists()
+
+
+def test_the_queues_hold_one_registration_each(demo, client):
+    from techbridge.orgs.verification import pending_enterprises_for
+    from techbridge.talent.models import JoinRequest
+
+    city = User.objects.get(username="city")
+    pending = list(pending_enterprises_for(city))
+    assert len(pending) == 1
+    assert pending[0].region.level == 3 and pending[0].region.code[:4] == city.region_id[:4]
+    unit = User.objects.get(username="unit")
+    request = JoinRequest.objects.get(status="pending", kind="self")
+    assert request.unit == unit.organisation and not request.user.is_active
+    client.login(username="unit", password=DEMO_PASSWORD)
+    assert request.name in client.get("/talent/join/requests/").content.decode()
+    client.login(username="city", password=DEMO_PASSWORD)
+    assert pending[0].name in client.get("/orgs/verification/").content.decode()
+    # The pending enterprise's account logs in and drafts, but does not publish yet.
+    assert client.login(username="newcompany", password=DEMO_PASSWORD)

@@ -20,7 +20,7 @@ def test_load_prints_the_counts_and_repairs_the_tables():
 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines == ["regions: 371", "industries: 117", "disciplines: 62", "created: 0",
+    assert lines == ["regions: 3214", "industries: 117", "disciplines: 62", "created: 0",
                      "updated: 1"]  # fmt: skip
     assert Industry.objects.get(code="39").name == "计算机、通信和其他电子设备制造业"
 

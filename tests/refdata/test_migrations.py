@@ -122,11 +122,45 @@ def test_34_provinces_and_a_city_row_for_every_mainland_province():
         ("310100", "上海市", "310000"),
         ("500100", "重庆市", "500000"),
         ("810000", "香港特别行政区", None),
+        ("370202", "市南区", "370200"),
+        ("370211", "黄岛区", "370200"),
+        ("110108", "海淀区", "110100"),
+        ("500230", "丰都县", "500100"),
+        ("419001", "济源市", "410000"),
     ],
 )
 def test_region_codes_and_names_follow_gb_t_2260(code, name, parent):
     region = Region.objects.get(code=code)
     assert (region.name, region.parent_id) == (name, parent)
+
+
+def test_counties_lie_in_the_city_of_their_first_four_digits():
+    counties = Region.objects.filter(level=Region.Level.COUNTY).select_related("parent")
+    assert counties.count() == 2843
+    assert Region.objects.filter(level=Region.Level.COUNTY, parent_id="370200").count() == 10
+    for county in counties:
+        parent = county.parent
+        assert parent is not None
+        if parent.level == Region.Level.CITY and not county.code.startswith("5002"):
+            assert county.code[:4] == parent.code[:4], county.code
+        else:
+            # Chongqing's counties, and county-level divisions under their province.
+            assert county.code[:2] == parent.code[:2], county.code
+
+
+def test_county_region_scope_and_names():
+    from techbridge.accounts.permissions import administers_region
+
+    county = Region.objects.get(code="370202")
+    assert county.full_name == "青岛市市南区"
+    assert county.province.code == "370000"
+    assert county.city_code == "370200"
+    assert Region.objects.get(code="419001").province.code == "410000"
+    city_bureau = factories.UserFactory.build(role="city_bureau", region_id="370200")
+    province_admin = factories.UserFactory.build(role="province_admin", region_id="370000")
+    assert administers_region(city_bureau, "370202")
+    assert not administers_region(city_bureau, "370102")
+    assert administers_region(province_admin, "370202")
 
 
 def test_laiwu_is_no_longer_a_city():

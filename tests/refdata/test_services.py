@@ -12,7 +12,7 @@ from techbridge.refdata.services import load_reference_data
 
 pytestmark = pytest.mark.django_db
 
-TOTALS = {"regions": 371, "industries": 117, "disciplines": 62}
+TOTALS = {"regions": 3214, "industries": 117, "disciplines": 62}
 
 
 def _snapshot():
@@ -31,7 +31,8 @@ def test_running_the_loader_again_changes_nothing():
 
 def test_loader_restores_missing_and_changed_rows():
     before = _snapshot()
-    Region.objects.filter(code="370200").delete()
+    # 东莞市 has no county-level divisions, so no county row protects it.
+    Region.objects.filter(code="441900").delete()
     Industry.objects.filter(code="65").update(name="软件业")
     Discipline.objects.filter(code="430").update(name="材料")
 
@@ -39,16 +40,18 @@ def test_loader_restores_missing_and_changed_rows():
 
     assert (counts["created"], counts["updated"]) == (1, 2)
     assert _snapshot() == before
-    assert Region.objects.get(code="370200").parent_id == "370000"
+    assert Region.objects.get(code="441900").parent_id == "440000"
 
 
 def test_loader_creates_parents_before_children_on_an_empty_table():
+    Region.objects.filter(level=Region.Level.COUNTY).delete()
     Region.objects.filter(level=Region.Level.CITY).delete()
     Region.objects.all().delete()
 
     counts = load_reference_data()
 
-    assert counts["created"] == 371
+    assert counts["created"] == 3214
+    assert Region.objects.get(code="370202").parent.name == "青岛市"
     assert Region.objects.get(code="230100").parent.name == "黑龙江省"
 
 

@@ -31,3 +31,13 @@ class NotFound(TechBridgeError):
 
 class InvalidState(TechBridgeError):
     status_code = 409
+
+
+class ValidationErrors(ValidationFailed):
+    """Several fields are wrong at once; ``errors`` maps each field (or ``None`` for the whole
+    input) to its messages, so a form can show all of them beside their fields."""
+
+    def __init__(self, errors: dict[str | None, list[str]]):
+        first_field, messages = next(iter(errors.items()))
+        super().__init__(messages[0], field=first_field)
+        self.errors = errors

@@ -7,8 +7,9 @@ from typing import Any
 from techbridge.accounts.models import Role
 from techbridge.accounts.permissions import administered_region_q
 from techbridge.demands.models import Demand
-from techbridge.demands.selectors import demands_visible_to
-from techbridge.talent.models import Researcher
+from techbridge.demands.selectors import demands_visible_to, latest_public_teasers
+from techbridge.orgs import verification
+from techbridge.talent.models import JoinRequest, Researcher
 
 
 def home_context(user: Any) -> dict[str, Any]:
@@ -23,12 +24,21 @@ def home_context(user: Any) -> dict[str, Any]:
         mine = visible.filter(enterprise__in=_enterprises_of(user)) | visible.filter(manager=user)
         context["my_demands"] = mine.distinct().order_by("-updated_at")[:10]
         context["draft_count"] = mine.filter(status=Demand.Status.DRAFT).distinct().count()
+    if user.role == Role.ENTERPRISE and user.organisation_id:
+        context["organisation"] = user.organisation
+    if verification.is_verifier(user):
+        context["pending_verifications"] = verification.pending_enterprises_for(user).count()
     if user.role == Role.RESEARCHER:
         context["profile"] = getattr(user, "researcher", None)
     if user.role == Role.UNIT and user.organisation_id:
         people = Researcher.objects.filter(unit_id=user.organisation_id)
         context["unit_researchers"] = people.count()
         context["unit_available"] = people.filter(availability="available").count()
+        context["join_pending"] = JoinRequest.objects.filter(
+            unit_id=user.organisation_id,
+            kind=JoinRequest.Kind.SELF,
+            status=JoinRequest.Status.PENDING,
+        ).count()
     if user.role in (Role.CITY_BUREAU, Role.PROVINCE_ADMIN):
         region_demands = Demand.objects.filter(administered_region_q(user))
         context["region_published"] = region_demands.filter(status=Demand.Status.PUBLISHED).count()
@@ -44,3 +54,19 @@ def _enterprises_of(user: Any) -> list[int]:
     if user.role == Role.ENTERPRISE and user.organisation_id:
         ids.append(user.organisation_id)
     return ids
+
+
+def landing_context() -> dict[str, Any]:
+    """The anonymous landing page: the programme's figures and the latest published demands,
+    masked for the public (``demands.selectors.public_teaser``). A fixed handful of queries."""
+    published = Demand.objects.filter(status=Demand.Status.PUBLISHED)
+    demand_regions = published.values_list("region_id", flat=True).distinct()
+    researcher_regions = Researcher.objects.values_list("region_id", flat=True).distinct()
+    # A city is covered when a published demand or a researcher is placed in it or its counties.
+    cities = {code[:4] for code in [*demand_regions, *researcher_regions] if code}
+    return {
+        "published_count": published.count(),
+        "researcher_count": Researcher.objects.count(),
+        "city_count": len(cities),
+        "latest_demands": latest_public_teasers(),
+    }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from typing import cast
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,8 +12,14 @@ from techbridge.core import selectors
 from techbridge.core.http import AuthenticatedHttpRequest
 
 
-@login_required
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponse:
+    """The role's home page; an anonymous visitor gets the landing page."""
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html", selectors.landing_context())
+    return _role_home(cast(AuthenticatedHttpRequest, request))
+
+
+def _role_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = selectors.home_context(request.user)
     return render(request, "core/home.html", context)
 

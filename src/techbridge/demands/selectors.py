@@ -190,3 +190,27 @@ def mask(demand: Demand, *, details_visible: bool) -> dict[str, Any]:
     for field in PROTECTED_FIELDS:
         data[field] = getattr(demand, field) if details_visible else None
     return data
+
+
+def public_teaser(demand: Demand) -> dict[str, Any]:
+    """What an anonymous visitor may see of a published demand: ``mask`` without details; a
+    demand that is not public keeps even its title, summary and enterprise back, leaving only
+    its industry, region and dates."""
+    is_public = demand.confidentiality == Demand.Confidentiality.PUBLIC
+    data = mask(demand, details_visible=False)
+    if not is_public:
+        for field in ("title", "summary", "enterprise", "enterprise_id", "disciplines"):
+            data[field] = None
+    data["is_public"] = is_public
+    return data
+
+
+def latest_public_teasers(limit: int = 8) -> list[dict[str, Any]]:
+    """The latest published demands for the landing page, each through ``public_teaser``."""
+    demands = (
+        Demand.objects.filter(status=Demand.Status.PUBLISHED)
+        .select_related("industry", "region", "region__parent", "enterprise")
+        .prefetch_related("disciplines")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+    return [public_teaser(demand) for demand in demands]

@@ -158,6 +158,14 @@ def publish_demand(*, actor: Any, demand: Demand, ip_address: str | None = None)
     demand = _locked(demand)
     if not selectors.can_edit(actor, demand):
         raise PermissionRefused(_("You may not publish this demand."))
+    if not demand.enterprise.is_verified:
+        raise PermissionRefused(
+            _(
+                "%(name)s has not been verified by the science bureau yet. You can keep drafting; "
+                "demands can be published once the registration is verified."
+            )
+            % {"name": demand.enterprise.name}
+        )
     if demand.status != Demand.Status.DRAFT:
         raise InvalidState(
             _("Only a draft can be published; this demand is %(s)s.")

@@ -276,6 +276,7 @@ class _Builder:
             Organisation.objects.exclude(credit_code="").values_list("credit_code", flat=True)
         )
         self.used_org_names: set[str] = set(Organisation.objects.values_list("name", flat=True))
+        self.registration_users: list[User] = []
 
     # --- random helpers -----------------------------------------------------------------------
 
@@ -1271,6 +1272,64 @@ class _Builder:
 
     # --- record -------------------------------------------------------------------------------
 
+    # --- registrations waiting for a decision -------------------------------------------------
+
+    def build_registrations(self) -> None:
+        """One enterprise registration waiting for the city bureau and one researcher
+        registration waiting for the demo unit, made through the services a visitor uses, so
+        the queues are not empty and the to-dos exist."""
+        from techbridge.accounts.registration import (
+            EnterpriseRegistration,
+            register_enterprise_account,
+        )
+        from techbridge.talent.joining import request_to_join
+
+        stage = _("Registrations")
+        self.report(stage, 0, 2)
+        city = self.enterprises[0].org.region
+        county = (
+            Region.objects.filter(level=Region.Level.COUNTY, parent_id=city.city_code or city.code)
+            .order_by("code")
+            .first()
+        )
+        name = self.unique_name(lambda: f"{city.name}{self.pick(_NEW_COMPANY_WORDS)}科技有限公司")
+        enterprise_user = register_enterprise_account(
+            registration=EnterpriseRegistration(
+                name=name,
+                credit_code=self.credit_code(city.code),
+                region=county or city,
+                contact_name=self.person_name(),
+                contact_phone="0532-8" + "".join(str(self.rng.randrange(10)) for _ in range(7)),
+                contact_email="newcompany@example.com",
+                username=self.free_username("newcompany"),
+                password=DEMO_PASSWORD,
+            )
+        )
+        self.report(stage, 1, 2)
+        unit = self.demo_unit()
+        request = request_to_join(
+            unit=unit,
+            name=self.person_name(),
+            email="newresearcher@example.com",
+            phone="139" + "".join(str(self.rng.randrange(10)) for _ in range(8)),
+            title="副研究员",
+            username=self.free_username("newresearcher"),
+            password=DEMO_PASSWORD,
+        )
+        if enterprise_user.organisation is not None:  # always: the service sets it
+            self.organisations.append(enterprise_user.organisation)
+        self.registration_users = [enterprise_user, request.user]
+        self.report(stage, 2, 2)
+
+    @staticmethod
+    def free_username(username: str) -> str:
+        """``username``, renaming the inactive account an earlier build left under it (kept
+        because it is in the audit trail) so that each build's registration can use it."""
+        User.objects.filter(username=username, is_active=False).update(
+            username=f"{username}-old-{timezone.now():%Y%m%d%H%M%S%f}"
+        )
+        return username
+
     def record(self) -> dict[str, int]:
         demands = [d for d, _e, _c in self.demands]
         counts = {
@@ -1306,7 +1365,8 @@ class _Builder:
                 "ids": {
                     "organisations": [o.pk for o in self.organisations],
                     "users": [u.pk for u in self.users]
-                    + [u.pk for u in self.dispatch_round.created_users],
+                    + [u.pk for u in self.dispatch_round.created_users]
+                    + [u.pk for u in self.registration_users],
                     "dispatch_rounds": [self.dispatch_round.round.pk],
                     "researchers": [r.obj.pk for r in self.researchers],
                     "teams": [t.pk for t in self.teams],
@@ -1327,6 +1387,9 @@ class _Builder:
             )
             for u in self.accounts.values()
         ]
+
+
+_NEW_COMPANY_WORDS = ("海蓝", "启航", "新源", "智造", "恒远", "卓越")
 
 
 def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
@@ -1387,5 +1450,6 @@ def build_demo_data(
         with quiet_email():
             builder.build_dispatch_round()
             builder.build_contacts()
+            builder.build_registrations()
         counts = builder.record()
     return BuildResult(counts=counts, accounts=builder.demo_accounts())

@@ -18,8 +18,18 @@ class OrganisationAdmin(admin.ModelAdmin):
         "size",
         "is_high_tech",
         "is_tech_sme",
+        "verification_status",
     )
-    list_filter = ("kind", "size", "is_high_tech", "is_tech_sme", "region__parent")
+    list_filter = (
+        "kind",
+        "verification_status",
+        "size",
+        "is_high_tech",
+        "is_tech_sme",
+        "region__parent",
+    )
+    # Verification decisions go through the bureau's queue, which audits and notifies.
+    readonly_fields = ("verification_status", "verification_reason", "verified_at", "submitted_at")
     search_fields = ("name", "credit_code", "contact_name")
     autocomplete_fields = ("region", "industry", "authorised_managers")
     list_select_related = ("region", "industry")

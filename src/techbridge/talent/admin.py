@@ -3,9 +3,11 @@ with enterprises inline, the relations on their own, and teams."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
-from techbridge.talent.models import Achievement, EnterpriseRelation, Researcher, Team
+from techbridge.talent.models import Achievement, EnterpriseRelation, JoinRequest, Researcher, Team
 
 
 class AchievementInline(admin.TabularInline):
@@ -65,3 +67,19 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ("name", "unit__name", "leader__name")
     autocomplete_fields = ("unit", "leader", "members")
     list_select_related = ("unit", "leader")
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    """Read-only: invitations and decisions go through ``talent.joining``, which audits."""
+
+    list_display = ("name", "unit", "kind", "status", "email", "created_at", "decided_at")
+    list_filter = ("kind", "status")
+    search_fields = ("name", "email", "unit__name")
+    list_select_related = ("unit",)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

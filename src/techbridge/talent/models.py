@@ -198,3 +198,68 @@ class EnterpriseRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.researcher} — {self.enterprise} ({self.get_kind_display()})"
+
+
+class JoinRequest(models.Model):
+    """A researcher joining the platform through their unit: invited by the unit's
+    administrator (``INVITED``: the researcher completes the account from a one-time e-mailed
+    link) or registered by the researcher (``SELF``: the unit confirms or rejects with a
+    reason). The account exists from the start, inactive until the request is confirmed; on
+    confirmation it is active and linked to a new profile in the unit."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", _("Invited by the unit")
+        SELF = "self", _("Registered by the researcher")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    unit = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="join_request",
+    )
+    name = models.CharField(_("full name"), max_length=50)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    title = models.CharField(_("professional title"), max_length=50, blank=True)
+    reason = models.TextField(_("reason for rejection"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.unit}"

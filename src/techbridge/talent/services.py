@@ -103,6 +103,15 @@ def create_researcher(
 ) -> Researcher:
     if not selectors.manages_unit(actor, unit.pk):
         raise PermissionRefused(_("You may only add researchers to your own unit."))
+    return create_profile(actor=actor, unit=unit, data=data, user=user)
+
+
+@transaction.atomic
+def create_profile(
+    *, actor: Any, unit: Organisation, data: dict[str, Any], user: Any = None
+) -> Researcher:
+    """Create a profile in ``unit`` once the caller has decided ``actor`` may (the unit's
+    administrator in ``create_researcher``; a confirmed request to join in ``talent.joining``)."""
     if unit.kind != Organisation.Kind.UNIT:
         raise ValidationFailed(_("Researchers belong to a dispatching unit."), field="unit")
     researcher = Researcher(unit=unit, user=user)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from techbridge.talent import views
+from techbridge.talent import joining_views, views
 
 app_name = "talent"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("achievements/<int:pk>/remove/", views.achievement_remove, name="achievement_remove"),
     path("<int:pk>/relations/", views.relation_declare, name="relation_declare"),
     path("relations/<int:pk>/withdraw/", views.relation_withdraw, name="relation_withdraw"),
+    path("join/", joining_views.join_self, name="join_self"),
+    path("join/requests/", joining_views.join_requests, name="join_requests"),
+    path("join/<uidb64>/<token>/", joining_views.join_invited, name="join_invited"),
     path("teams/", views.team_list, name="teams"),
     path("teams/create/", views.team_create, name="team_create"),
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),
