@@ -1,6 +1,7 @@
-"""Journey: the first contact, both ways, in two browser contexts at once.
+"""Journey: from registration to the first contact, both ways, in browser contexts side by side.
 
-An enterprise invites a recommended researcher from its demand's page; the researcher sees
+An enterprise registers and drafts a demand, the city bureau verifies it, it publishes the demand
+and invites a recommended researcher from the demand's page; the researcher sees
 the notification, accepts, both see each other's contact details and exchange messages, and
 the enterprise starts a commissioner application from the contact. The other way, the
 researcher expresses interest in another demand and the enterprise declines with a reason
@@ -14,14 +15,17 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from techbridge.accounts.models import Role
+from techbridge.accounts.models import Role, User
 from techbridge.contacts.models import Contact
+from techbridge.demands.models import Demand
 from techbridge.dispatch.models import EnterpriseApplication, Phase, Round
+from techbridge.orgs.models import Organisation
 from tests import factories
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "pass-word-123"
+CREDIT_CODE = factories.credit_code(9071)
 WIDTHS = (1366, 390)
 
 
@@ -49,12 +53,8 @@ def shoot(page, directory, name: str) -> None:
 
 
 def test_invitation_and_interest_both_ways(browser, live_server, screenshot_dir):
-    enterprise = factories.EnterpriseFactory(
-        name="青岛固态锂能科技有限公司", contact_email="office@gutai.example.com"
-    )
-    boss = factories.UserFactory(
-        username="qiye", role=Role.ENTERPRISE, organisation=enterprise, email="boss@example.com"
-    )
+    bureau = factories.BureauFactory(name="青岛市科学技术局")
+    factories.UserFactory(username="shiju", role=Role.CITY_BUREAU, organisation=bureau)
     unit = factories.UnitFactory(name="青岛科技大学")
     account = factories.UserFactory(
         username="zhuanjia", role=Role.RESEARCHER, organisation=unit, display_name="陈固态"
@@ -66,22 +66,6 @@ def test_invitation_and_interest_both_ways(browser, live_server, screenshot_dir)
         phone="13912345678",
         email="chen@qust.example.edu.cn",
         keywords=["固态电解质", "锂离子电池", "界面改性"],
-    )
-    demand = factories.DemandFactory(
-        enterprise=enterprise,
-        created_by=boss,
-        title="固态电解质界面阻抗过高问题攻关",
-        summary="寻求固态电解质与正极界面改性方面的合作。",
-        description="硫化物固态电解质与高镍正极之间界面阻抗过高，循环100次后容量保持率不足80%。",
-        keywords=["固态电解质", "界面改性", "锂离子电池"],
-        contact_name="周经理",
-        contact_phone="0532-66668888",
-    )
-    other = factories.DemandFactory(
-        enterprise=enterprise,
-        created_by=boss,
-        title="锂离子电池极片辊压工艺优化",
-        keywords=["锂离子电池", "辊压"],
     )
     today = timezone.localdate()
     dates = {}
@@ -96,9 +80,73 @@ def test_invitation_and_interest_both_ways(browser, live_server, screenshot_dir)
         **dates,
     )
 
-    # The enterprise invites the recommended researcher from its demand's page.
+    # The enterprise registers, drafts its demand and cannot publish before verification.
     firm = new_page(browser, live_server)
-    log_in(firm, "qiye")
+    firm.goto(f"{live_server.url}/")
+    firm.click("text=注册")
+    firm.goto(f"{live_server.url}/accounts/register/enterprise/")
+    firm.fill("#id_name", "青岛固态锂能科技有限公司")
+    firm.fill("#id_credit_code", CREDIT_CODE)
+    firm.select_option("#id_city", "370200")
+    firm.locator("#id_county option[value='370212']").wait_for(state="attached")
+    firm.select_option("#id_county", "370212")
+    firm.fill("#id_contact_name", "周经理")
+    firm.fill("#id_contact_phone", "0532-66668888")
+    firm.fill("#id_contact_email", "office@gutai.example.com")
+    firm.fill("#id_username", "qiye")
+    firm.fill("#id_password1", PASSWORD)
+    firm.fill("#id_password2", PASSWORD)
+    shoot(firm, screenshot_dir, "00-enterprise-registers")
+    firm.locator("form button[type=submit]").last.click()
+    firm.wait_for_url(f"{live_server.url}/")
+    enterprise = Organisation.objects.get(credit_code=CREDIT_CODE)
+    firm.goto(f"{live_server.url}/demands/new/")
+    firm.fill("#id_title", "固态电解质界面阻抗过高问题攻关")
+    firm.fill("#id_summary", "寻求固态电解质与正极界面改性方面的合作。")
+    firm.fill(
+        "#id_description",
+        "硫化物固态电解质与高镍正极之间界面阻抗过高，循环100次后容量保持率不足80%。",
+    )
+    firm.fill("#id_keywords", "固态电解质, 界面改性, 锂离子电池")
+    firm.select_option("#id_industry", "38")
+    firm.select_option("#id_cooperation_mode", "joint_rd")
+    firm.fill("#id_contact_name", "周经理")
+    firm.fill("#id_contact_phone", "0532-66668888")
+    firm.click("button[name=publish]")
+    refusal = firm.locator(".errorlist", has_text="核实").or_(
+        firm.locator(".errorlist", has_text="审核")
+    )
+    refusal.first.wait_for()  # not verified yet: nothing published
+    assert not Demand.objects.filter(title="固态电解质界面阻抗过高问题攻关").exists()
+    shoot(firm, screenshot_dir, "00-enterprise-cannot-publish-yet")
+    firm.click("button[name=save]")
+    firm.wait_for_url(f"{live_server.url}/demands/*/")
+    demand = Demand.objects.get(title="固态电解质界面阻抗过高问题攻关")
+    assert demand.status == Demand.Status.DRAFT
+
+    # The city bureau verifies the registration; the enterprise then publishes.
+    bureau_page = new_page(browser, live_server)
+    log_in(bureau_page, "shiju")
+    bureau_page.goto(f"{live_server.url}/orgs/verification/")
+    shoot(bureau_page, screenshot_dir, "00-bureau-verification-queue")
+    bureau_page.locator("button[name=decision][value=approve]").first.click()
+    bureau_page.wait_for_load_state("networkidle")
+    enterprise.refresh_from_db()
+    assert enterprise.is_verified
+    firm.goto(f"{live_server.url}/demands/{demand.pk}/")
+    firm.click(f"form[action='/demands/{demand.pk}/publish/'] button")
+    firm.wait_for_url(f"{live_server.url}/demands/{demand.pk}/")
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.PUBLISHED
+    boss = User.objects.get(username="qiye")
+    other = factories.DemandFactory(
+        enterprise=enterprise,
+        created_by=boss,
+        title="锂离子电池极片辊压工艺优化",
+        keywords=["锂离子电池", "辊压"],
+    )
+
+    # The enterprise invites the recommended researcher from its demand's page.
     firm.goto(f"{live_server.url}/demands/{demand.pk}/")
     panel = firm.locator("#recommendations table.recommended-researchers")
     row = panel.locator("tr", has_text="陈固态")

@@ -20,6 +20,7 @@ from techbridge.orgs.forms import (
     DateInput,
     discipline_choices,
     industry_choices,
+    keep_county,
     region_choices,
     with_blank,
 )
@@ -161,7 +162,9 @@ class DemandForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(CodeChoiceField, self.fields["industry"]).choices = with_blank(industry_choices())
         cast(CodeMultipleChoiceField, self.fields["disciplines"]).choices = discipline_choices()
-        cast(CodeChoiceField, self.fields["region"]).choices = with_blank(region_choices())
+        cast(CodeChoiceField, self.fields["region"]).choices = with_blank(
+            keep_county(region_choices(), self.initial.get("region"), self.data.get("region"))
+        )
         if enterprises is None:
             del self.fields["enterprise"]
         else:

@@ -58,6 +58,16 @@ def region_choices(*, provinces_selectable: bool = False) -> Choices:
     ]
 
 
+def keep_county(choices: Choices, *codes: Any) -> Choices:
+    """``choices`` (cities) plus the county-level regions among ``codes`` (a registered
+    enterprise's 区县, the value a form posts back), so that a form opened on a record in a
+    county keeps it instead of showing a blank region."""
+    counties = Region.objects.filter(
+        level=Region.Level.COUNTY, code__in=[str(c) for c in codes if c]
+    ).select_related("parent", "parent__parent")
+    return [*choices, *((r.code, r.full_name) for r in counties)]
+
+
 def discipline_choices() -> Choices:
     return list(choices_for("disciplines"))
 
@@ -154,7 +164,9 @@ class EnterpriseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(CodeChoiceField, self.fields["region"]).choices = with_blank(region_choices())
+        cast(CodeChoiceField, self.fields["region"]).choices = with_blank(
+            keep_county(region_choices(), self.initial.get("region"), self.data.get("region"))
+        )
         cast(CodeChoiceField, self.fields["industry"]).choices = with_blank(industry_choices())
 
     @staticmethod
