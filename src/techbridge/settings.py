@@ -158,6 +158,9 @@ MATCHING_INDEX_DIR = env.str("MATCHING_INDEX_DIR", default=str(PROJECT_DIR / "va
 # Index changes are kept this long; the nightly rebuild makes older ones unnecessary.
 MATCHING_CHANGE_LOG_DAYS = env.int("MATCHING_CHANGE_LOG_DAYS", default=30)
 
+# ``{{ form }}`` everywhere: labels above fields, every error beside its field (core/forms.py).
+FORM_RENDERER = "techbridge.core.forms.FormRenderer"
+
 # The cache (Django's framework): per-process memory by default; in production one Redis shared
 # by every process (``CACHE_URL=redis://…/1``), so that an invalidation reaches them all.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://techbridge")}

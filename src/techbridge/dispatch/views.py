@@ -29,6 +29,7 @@ from techbridge.accounts.models import Role
 from techbridge.accounts.permissions import region_prefix
 from techbridge.audit.services import client_ip
 from techbridge.core.errors import PermissionRefused, TechBridgeError
+from techbridge.core.forms import add_service_error
 from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.core.pagination import paginate
 from techbridge.demands import selectors as demand_selectors
@@ -135,11 +136,6 @@ def _round(request: AuthenticatedHttpRequest, pk: int) -> Round:
     return _visible(selectors.rounds_visible_to(request.user), pk)
 
 
-def _add_service_error(form: Any, exc: TechBridgeError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -165,7 +161,7 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         except PermissionRefused:
             raise
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The round was opened with the default rules."))
             return redirect("dispatch:round", pk=round_.pk)
@@ -184,7 +180,7 @@ def round_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except PermissionRefused:
             raise
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The round was saved."))
             return redirect("dispatch:round", pk=round_.pk)
@@ -286,7 +282,7 @@ def round_rules(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             except PermissionRefused:
                 raise
             except TechBridgeError as exc:
-                _add_service_error(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -529,7 +525,7 @@ def enterprise_application_create(request: AuthenticatedHttpRequest, pk: int) ->
         except PermissionRefused:
             raise
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -566,7 +562,7 @@ def enterprise_application_edit(request: AuthenticatedHttpRequest, pk: int) -> H
         except PermissionRefused:
             raise
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The application was saved."))
             return redirect(application.get_absolute_url())
@@ -613,7 +609,7 @@ def commissioner_application_create(request: AuthenticatedHttpRequest, pk: int) 
         except PermissionRefused:
             raise
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
             existing = CommissionerApplication.objects.filter(
                 enterprise_application=enterprise_application, researcher__user=user
             ).first()
@@ -657,7 +653,7 @@ def commissioner_application_edit(request: AuthenticatedHttpRequest, pk: int) ->
         except PermissionRefused:
             raise
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Your application was saved."))
             return redirect(application.get_absolute_url())
@@ -843,7 +839,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
                 contact=form.cleaned_data["contact"],
             )
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             # Redirect so that reloading the confirmation does not lodge the objection twice.
             return redirect("dispatch:objection_lodged", pk=dispatch.pk)
