@@ -103,6 +103,25 @@ def check_menu(page: Any, screenshot: Path) -> None:
     assert not menu.is_visible()
 
 
+def check_form_errors(page: Any, base_url: str, screenshot_dir: Path) -> None:
+    """A form sent with mistakes shows every error beside its field, and still fits."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base_url}{reverse('demands:create')}")
+    page.fill("#id_title", "")
+    page.select_option("#id_industry", "")
+    page.fill("#id_summary", "保留这段摘要")
+    with page.expect_navigation():
+        page.click("button[name=save]")
+    assert page.locator(".form-error-summary").is_visible()
+    assert page.locator(".field-title.has-error .errorlist").is_visible()
+    assert page.locator(".field-industry.has-error .errorlist").is_visible()
+    assert page.input_value("#id_summary") == "保留这段摘要"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(
+        path=str(screenshot_dir / "phone-enterprise-form-errors-390.png"), full_page=True
+    )
+
+
 def test_every_main_page_fits_a_phone_and_a_laptop(browser, live_server, screenshot_dir):
     build_demo_data(seed=42, scale=0.05)
     problems = []
@@ -123,5 +142,7 @@ def test_every_main_page_fits_a_phone_and_a_laptop(browser, live_server, screens
             page.screenshot(path=str(screenshot_dir / f"{shot}-390.png"), full_page=True)
             page.set_viewport_size(LAPTOP)
             page.screenshot(path=str(screenshot_dir / f"{shot}-1366.png"), full_page=True)
+        if "demand-form" in pages_for(user) and user.role == "enterprise":
+            check_form_errors(page, live_server.url, screenshot_dir)
         page.context.close()
     assert not problems, problems
