@@ -146,6 +146,8 @@ def test_every_main_page_fits_a_phone_and_a_laptop(browser, live_server, screens
             shot = f"phone-{username}-{name}"
             page.screenshot(path=str(screenshot_dir / f"{shot}-390.png"), full_page=True)
             page.set_viewport_size(LAPTOP)
+            if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+                problems.append((username, name, "1366", page.evaluate(OVERFLOWING)))
             page.screenshot(path=str(screenshot_dir / f"{shot}-1366.png"), full_page=True)
         if "demand-form" in pages_for(user) and user.role == "enterprise":
             check_form_errors(page, live_server.url, screenshot_dir)
