@@ -128,3 +128,14 @@ def _reload_serialized_contents() -> None:
                         deferred.append(obj)
             for obj in deferred:
                 obj.save_deferred_fields()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache is per process: a panel cached by one test must not answer in the next, whose
+    rolled-back rows may have the same ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -175,6 +175,16 @@ MATCHING_CHANGE_LOG_DAYS = env.int("MATCHING_CHANGE_LOG_DAYS", default=30)
 # An invitation or expression of interest nobody answers expires after this many days.
 CONTACT_EXPIRY_DAYS = env.int("CONTACT_EXPIRY_DAYS", default=14)
 
+# ``{{ form }}`` everywhere: labels above fields, every error beside its field (core/forms.py).
+FORM_RENDERER = "techbridge.core.forms.FormRenderer"
+
+# The cache (Django's framework): per-process memory by default; in production one Redis shared
+# by every process (``CACHE_URL=redis://…/1``), so that an invalidation reaches them all.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://techbridge")}
+# How long a demand page's recommendation panel is kept (it is also invalidated on every change it
+# depends on; this bounds what a per-process cache can miss from other processes).
+RECOMMENDATION_PANEL_CACHE_SECONDS = env.int("RECOMMENDATION_PANEL_CACHE_SECONDS", default=600)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from techbridge.audit import selectors, services
+from techbridge.audit.display import entry_view
 from techbridge.audit.forms import AuditFilterForm
 from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.core.pagination import paginate
@@ -19,9 +20,11 @@ def entry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     entries = selectors.entries_visible_to(request.user, form.to_filters())
+    page = paginate(entries, request.GET.get("page"), per_page=50)
     context = {
         "form": form,
-        "page_obj": paginate(entries, request.GET.get("page"), per_page=50),
+        "page_obj": page,
+        "rows": [entry_view(entry) for entry in page],
         "verified": None,
     }
     if request.GET.get("verify"):

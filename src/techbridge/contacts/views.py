@@ -31,14 +31,11 @@ from techbridge.contacts.forms import (
 )
 from techbridge.contacts.models import Contact, Message
 from techbridge.core.errors import TechBridgeError
+from techbridge.core.forms import add_service_error
 from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.core.pagination import paginate
 from techbridge.demands.selectors import demands_visible_to
 from techbridge.talent.models import Researcher, Team
-
-
-def _add_service_error(form: Any, exc: TechBridgeError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -133,7 +130,7 @@ def contact_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 ip_address=client_ip(request),
             )
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Done."))
             return redirect(contact.get_absolute_url())
@@ -171,7 +168,7 @@ def contact_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 ip_address=client_ip(request),
             )
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The message was sent."))
             return redirect(contact.get_absolute_url() + "#thread")
@@ -205,7 +202,7 @@ def contact_cooperation(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 ip_address=client_ip(request),
             )
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The cooperation was recorded."))
             return redirect(contact.get_absolute_url())

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from techbridge.accounts.models import Role
 from techbridge.audit.services import client_ip
 from techbridge.core.errors import PermissionRefused, TechBridgeError, ValidationFailed
+from techbridge.core.forms import add_service_error
 from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.core.pagination import paginate
 from techbridge.demands import exports, selectors, services
@@ -116,11 +117,6 @@ def researcher_search(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return render(request, "demands/_researcher_results.html", context)
 
 
-def _add_service_error(form: DemandForm, exc: TechBridgeError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
 def _publishing(request: AuthenticatedHttpRequest) -> bool:
     return "publish" in request.POST
 
@@ -157,7 +153,7 @@ def demand_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                         actor=request.user, demand=demand, ip_address=client_ip(request)
                     )
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             if _publishing(request):
                 messages.success(request, _("The demand was published."))
@@ -199,7 +195,7 @@ def demand_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     )
         except TechBridgeError as exc:
             demand.refresh_from_db()
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             if publishing:
                 messages.success(request, _("The demand was saved and published."))

@@ -31,6 +31,7 @@ from techbridge.audit.services import client_ip
 from techbridge.contacts import selectors as contact_selectors
 from techbridge.contacts.models import Contact
 from techbridge.core.errors import InvalidState, PermissionRefused, TechBridgeError
+from techbridge.core.forms import add_service_error
 from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.core.pagination import paginate
 from techbridge.demands import selectors as demand_selectors
@@ -137,11 +138,6 @@ def _round(request: AuthenticatedHttpRequest, pk: int) -> Round:
     return _visible(selectors.rounds_visible_to(request.user), pk)
 
 
-def _add_service_error(form: Any, exc: TechBridgeError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -167,7 +163,7 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         except PermissionRefused:
             raise
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The round was opened with the default rules."))
             return redirect("dispatch:round", pk=round_.pk)
@@ -186,7 +182,7 @@ def round_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except PermissionRefused:
             raise
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The round was saved."))
             return redirect("dispatch:round", pk=round_.pk)
@@ -288,7 +284,7 @@ def round_rules(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             except PermissionRefused:
                 raise
             except TechBridgeError as exc:
-                _add_service_error(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -537,7 +533,7 @@ def enterprise_application_create(request: AuthenticatedHttpRequest, pk: int) ->
         except PermissionRefused:
             raise
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -609,7 +605,7 @@ def enterprise_application_edit(request: AuthenticatedHttpRequest, pk: int) -> H
         except PermissionRefused:
             raise
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The application was saved."))
             return redirect(application.get_absolute_url())
@@ -656,7 +652,7 @@ def commissioner_application_create(request: AuthenticatedHttpRequest, pk: int) 
         except PermissionRefused:
             raise
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
             existing = CommissionerApplication.objects.filter(
                 enterprise_application=enterprise_application, researcher__user=user
             ).first()
@@ -700,7 +696,7 @@ def commissioner_application_edit(request: AuthenticatedHttpRequest, pk: int) ->
         except PermissionRefused:
             raise
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Your application was saved."))
             return redirect(application.get_absolute_url())
@@ -886,7 +882,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
                 contact=form.cleaned_data["contact"],
             )
         except TechBridgeError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
         else:
             # Redirect so that reloading the confirmation does not lodge the objection twice.
             return redirect("dispatch:objection_lodged", pk=dispatch.pk)

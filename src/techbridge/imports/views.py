@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from techbridge.core.errors import NotFound, PermissionRefused, ValidationFailed
+from techbridge.core.forms import add_service_error
 from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.imports import selectors, services
 from techbridge.imports.forms import UploadForm
@@ -71,7 +72,7 @@ def upload(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
                 progress=_progress_reporter(request, token) if token else None,
             )
         except ValidationFailed as exc:
-            form.add_error("file", exc.message)
+            add_service_error(form, exc, default_field="file")
         else:
             url = reverse("imports:run", args=[run.pk])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from techbridge.core.errors import PermissionRefused, TechBridgeError
+from techbridge.core.forms import add_service_error
 from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.core.pagination import paginate
 from techbridge.demands.models import Demand
@@ -21,12 +22,6 @@ from techbridge.demands.selectors import demands_visible_to
 from techbridge.orgs import selectors, services
 from techbridge.orgs.forms import AuthoriseManagerForm, EnterpriseForm, OrganisationFilterForm
 from techbridge.orgs.models import Organisation
-
-
-def add_service_error(form: EnterpriseForm, exc: TechBridgeError) -> None:
-    """Show a service's error beside the field it names, or above the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 @login_required
@@ -116,7 +111,7 @@ def authorise_manager(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 actor=request.user, organisation=organisation, manager=form.cleaned_data["manager"]
             )
         except TechBridgeError as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,

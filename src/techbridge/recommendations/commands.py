@@ -62,3 +62,40 @@ def for_demand_command(
             row.reasons.sentence,
         )
     Console(width=200).print(table)
+
+
+@app.command("bench-panel")
+def bench_panel_command(
+    demands: Annotated[int, typer.Option(min=1, help="How many demands (each in 3 scopes).")] = 20,
+    role: Annotated[str, typer.Option(help="Measure as a 'city' bureau or 'enterprise' user.")] = (
+        "city"
+    ),
+    user: Annotated[str | None, typer.Option(help="Measure as this user name instead.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Time the recommendation panel of demand pages on the current database: cold (computed)
+    and warm (cached), p50/p95/p99 in milliseconds."""
+    import json
+
+    from techbridge.recommendations import benchmark
+
+    if role not in benchmark.ROLES:
+        typer.echo("--role must be 'city' or 'enterprise'.", err=True)
+        raise typer.Exit(2)
+    try:
+        result = benchmark.bench_demand_panel(demands=demands, role=role, username=user)
+    except LookupError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from error
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    typer.echo(
+        f"{result.demands} demands × 3 scopes as {result.username}; "
+        f"first request (opens the engine) {result.first_ms:.0f} ms"
+    )
+    for name, row in (("cold", result.cold), ("warm", result.warm)):
+        typer.echo(
+            f"{name:5} n={row.count:<4} p50 {row.p50:7.1f} ms  p95 {row.p95:7.1f} ms  "
+            f"p99 {row.p99:7.1f} ms  max {row.max:7.1f} ms"
+        )

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -40,11 +41,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from techbridge.core.errors import PermissionRefused, ValidationFailed
@@ -73,6 +76,7 @@ from techbridge.talent.models import Achievement, EnterpriseRelation, Researcher
 from techbridge.talent.selectors import (
     declared_relation_kinds,
     related_researcher_ids,
+    remaining_capacities,
     remaining_capacity,
 )
 
@@ -614,12 +618,14 @@ def _changed(pool: str, object_id: int) -> None:
 def researcher_changed(*, researcher_id: int) -> None:
     """A profile (or one of its achievements) was saved or deleted: this process's engine
     applies it before its next query; the others learn of it when the transaction commits."""
+    panel_inputs_changed()
     _changed(IndexChange.Pool.RESEARCHERS, researcher_id)
 
 
 def demand_changed(*, demand_id: int) -> None:
     """A demand was saved or deleted (only published ones are in the pool, but one that stops
     being published must leave it, so every change counts)."""
+    panel_inputs_changed()
     _changed(IndexChange.Pool.DEMANDS, demand_id)
 
 
@@ -743,8 +749,11 @@ class ResearcherRecommendation:
     is_invited: bool = False
 
 
-def exclusion_reason(researcher: Researcher, demand: Demand) -> str | None:
-    """Why ``researcher`` may not be recommended for ``demand`` (None: they may)."""
+def exclusion_reason(
+    researcher: Researcher, demand: Demand, *, capacity: int | None = None
+) -> str | None:
+    """Why ``researcher`` may not be recommended for ``demand`` (None: they may). ``capacity``:
+    their ``remaining_capacity`` when the caller read it for many researchers at once."""
     if researcher.unit_id == demand.enterprise_id or (
         researcher.user is not None and researcher.user.organisation_id == demand.enterprise_id
     ):
@@ -757,7 +766,7 @@ def exclusion_reason(researcher: Researcher, demand: Demand) -> str | None:
         ) % {"kinds": ", ".join(str(EnterpriseRelation.Kind(kind).label) for kind in kinds)}
     if researcher.availability == Researcher.Availability.UNAVAILABLE:
         return _("The researcher is not available.")
-    if remaining_capacity(researcher) <= 0:
+    if (remaining_capacity(researcher) if capacity is None else capacity) <= 0:
         return _("The researcher has no capacity left.")
     if researcher.has_integrity_record:
         return _("The researcher has a research-integrity record.")
@@ -782,11 +791,13 @@ def _clean_k(k: int) -> int:
 
 
 class _Candidates:
-    """The engine's filters for one demand, and the researcher rows it checked."""
+    """The engine's filters for one demand, and the researcher rows it checked (each one once:
+    the researchers and the teams of one panel share them)."""
 
     def __init__(self, demand: Demand, scope: str) -> None:
         self.demand = demand
         self.rows: dict[int, Researcher] = {}
+        self.checked: dict[int, bool] = {}
         researchers = Researcher.objects.all()
         # Cheap to list (few rows), and turned into masks by the engine.
         ineligible = researchers.filter(has_integrity_record=True).values_list("pk", flat=True)
@@ -805,15 +816,30 @@ class _Candidates:
 
     def is_eligible(self, profile: Profile) -> bool:
         """The rule itself, on the current row: the index may lag a figure such as capacity."""
-        researcher = (
-            Researcher.objects.select_related("unit", "region", "user")
-            .filter(pk=int(profile.id))
-            .first()
+        researcher_id = int(profile.id)
+        if researcher_id not in self.checked:
+            self.check([researcher_id])
+        return self.checked[researcher_id]
+
+    def check(self, researcher_ids: Iterable[int]) -> None:
+        """Apply the rule to the researchers not checked yet, with three queries in all (the
+        members of every team are checked at once, not two queries each)."""
+        wanted = {pk for pk in researcher_ids if pk not in self.checked}
+        if not wanted:
+            return
+        researchers = list(
+            Researcher.objects.select_related("unit", "region__parent", "user").filter(
+                pk__in=wanted
+            )
         )
-        if researcher is None or exclusion_reason(researcher, self.demand) is not None:
-            return False
-        self.rows[researcher.pk] = researcher
-        return True
+        capacities = remaining_capacities(researchers)
+        for researcher in researchers:
+            reason = exclusion_reason(researcher, self.demand, capacity=capacities[researcher.pk])
+            self.checked[researcher.pk] = reason is None
+            if reason is None:
+                self.rows[researcher.pk] = researcher
+        for missing in wanted - self.checked.keys():
+            self.checked[missing] = False
 
 
 def rank_researchers_for_demand(
@@ -822,10 +848,13 @@ def rank_researchers_for_demand(
     """Researchers for a demand, filtered and scoped, with full reasons. No permission check:
     for trusted callers (the push on publication, the command line); pages and the API call
     ``recommend_researchers``."""
-    k = _clean_k(k)
-    candidates = _Candidates(demand, scope)
-    engine = researcher_engine()
-    matches = engine.rank(
+    return _rank_researchers(demand, _clean_k(k), _Candidates(demand, scope))
+
+
+def _rank_researchers(
+    demand: Demand, k: int, candidates: _Candidates
+) -> list[ResearcherRecommendation]:
+    matches = researcher_engine().rank(
         query_for(demand), k=k, filters=candidates.filters, context=candidates.context
     )
     return _researcher_rows_for(demand, matches, candidates)
@@ -888,8 +917,10 @@ def recommend_teams(
     """Teams ranked by the engine from their eligible members' evidence: the best member's
     score plus how much of the demand the members cover together."""
     _check_demand_viewer(user, demand)
-    k = _clean_k(k)
-    candidates = _Candidates(demand, scope)
+    return _rank_teams(demand, _clean_k(k), _Candidates(demand, scope))
+
+
+def _rank_teams(demand: Demand, k: int, candidates: _Candidates) -> list[TeamRecommendation]:
     teams = {
         team.pk: team
         for team in Team.objects.exclude(unit_id=demand.enterprise_id)
@@ -906,6 +937,7 @@ def recommend_teams(
     ]
     if not engine_teams:
         return []
+    candidates.check(int(pk) for team in engine_teams for pk in team.member_ids)
     engine = researcher_engine()
     ranked = engine.rank_teams(
         query_for(demand),
@@ -928,6 +960,85 @@ def recommend_teams(
             )
         )
     return result
+
+
+# --- the demand page's panel, cached ----------------------------------------------------------
+
+PANEL_TEAMS = 5
+_PANEL_VERSION = "recommendations:panel-version"
+
+
+@dataclass(frozen=True)
+class DemandPanel:
+    """What the panel on a demand's page shows: researchers and teams for one region scope."""
+
+    researchers: list[ResearcherRecommendation]
+    teams: list[TeamRecommendation]
+
+
+def demand_panel(*, demand: Demand, user: Any, scope: str = "national", k: int = 10) -> DemandPanel:
+    """The researchers and teams recommended for ``demand``, for a user who may act on them.
+
+    Ranking, the hard filters and the reasons take up to two seconds, so the answer is cached.
+    It does not depend on the viewer beyond the permission checked here, on every call: everyone
+    who may see these recommendations may read the demand's details (owners and the region's
+    administrators, ``demands.selectors.can_see_details``), and the reasons name nothing
+    confidential of a researcher. The key holds what the answer depends on all the same: the
+    demand and its last edit, scope, k, the language of the reasons, whether the viewer may read
+    the details, the index change log's last id (changes made by any process) and the panel
+    version, which ``panel_inputs_changed`` bumps on every change to a profile, a demand, a
+    declared relation, an invitation, a team, an account or a dispatch (capacity)."""
+    _check_demand_viewer(user, demand)
+    k = _clean_k(k)
+    _check_scope(scope)
+    key = ":".join(
+        str(part)
+        for part in (
+            "recommendations:panel",
+            _panel_version(),
+            _latest_change(),
+            demand.pk,
+            demand.updated_at.timestamp() if demand.updated_at else "",
+            scope,
+            k,
+            get_language() or "",
+            int(demand_selectors.can_see_details(user, demand)),
+        )
+    )
+    panel: DemandPanel | None = cache.get(key)
+    if panel is None:
+        candidates = _Candidates(demand, scope)
+        panel = DemandPanel(
+            researchers=_rank_researchers(demand, k, candidates),
+            teams=_rank_teams(demand, PANEL_TEAMS, candidates),
+        )
+        cache.set(key, panel, settings.RECOMMENDATION_PANEL_CACHE_SECONDS)
+    return panel
+
+
+def _panel_version() -> int:
+    version = cache.get(_PANEL_VERSION)
+    if version is None:
+        # A fresh start (first use, eviction, restart of the cache) never reuses an old number.
+        cache.add(_PANEL_VERSION, time.time_ns(), None)
+        version = cache.get(_PANEL_VERSION)
+    return int(version or 0)
+
+
+def _bump_panel_version() -> None:
+    try:
+        cache.incr(_PANEL_VERSION)
+    except ValueError:  # not there: any new number is new
+        cache.add(_PANEL_VERSION, time.time_ns(), None)
+
+
+def panel_inputs_changed() -> None:
+    """Something the demand panels depend on changed: they are recomputed on their next view.
+    Bumped at once (this process's next read) and again at commit, so that a panel computed by
+    another request between the two, from the data before the commit, is not kept."""
+    _bump_panel_version()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_bump_panel_version)
 
 
 # --- demands for a researcher -----------------------------------------------------------------

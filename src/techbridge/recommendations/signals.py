@@ -14,7 +14,7 @@ from django.dispatch import receiver
 
 from techbridge.demands.models import Demand
 from techbridge.recommendations import services
-from techbridge.talent.models import Achievement, Researcher
+from techbridge.talent.models import Achievement, Researcher, Team
 
 
 @receiver(post_save, sender=Researcher, dispatch_uid="recommendations.researcher_saved")
@@ -91,3 +91,42 @@ def demand_saved(sender: Any, instance: Demand, raw: bool = False, **kwargs: Any
 @receiver(post_delete, sender=Demand, dispatch_uid="recommendations.demand_deleted")
 def demand_deleted(sender: Any, instance: Demand, **kwargs: Any) -> None:
     services.demand_changed(demand_id=instance.pk)
+
+
+# --- what else the demand panels depend on (``services.demand_panel``) -----------------------
+
+
+def _panel_input_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a user signing in changes nothing a panel shows
+    services.panel_inputs_changed()
+
+
+def _panel_input_deleted(sender: Any, **kwargs: Any) -> None:
+    services.panel_inputs_changed()
+
+
+def _panel_members_changed(sender: Any, action: str, **kwargs: Any) -> None:
+    if action.startswith("post_"):
+        services.panel_inputs_changed()
+
+
+# Declared relations and accounts' organisations (conflicts of interest), invitations (the
+# "invited" badge), teams and their members, dispatches and their transitions (capacity). By
+# name where the model is on a higher floor: this app does not import it.
+for _model in (
+    "talent.EnterpriseRelation",
+    "talent.Team",
+    "demands.DemandAccess",
+    "accounts.User",
+    "dispatch.Dispatch",
+    "dispatch.Transition",
+):
+    post_save.connect(_panel_input_saved, sender=_model, dispatch_uid=f"panel.saved.{_model}")
+    post_delete.connect(_panel_input_deleted, sender=_model, dispatch_uid=f"panel.deleted.{_model}")
+m2m_changed.connect(
+    _panel_members_changed, sender=Team.members.through, dispatch_uid="panel.team_members"
+)

@@ -33,12 +33,11 @@ def demand_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if scope not in services.SCOPES:
         scope = "national"
     k = min(max(_int(request.GET.get("k"), 10), 1), services.MAX_K)
-    rows = services.recommend_researchers(demand=demand, user=request.user, scope=scope, k=k)
-    teams = services.recommend_teams(demand=demand, user=request.user, scope=scope, k=5)
+    panel = services.demand_panel(demand=demand, user=request.user, scope=scope, k=k)
     context = {
         "demand": demand,
-        "rows": rows,
-        "teams": teams,
+        "rows": panel.researchers,
+        "teams": panel.teams,
         "scope": scope,
         "scopes": [
             ("local", _("Local")),

@@ -1,8 +1,8 @@
 """Forms of the talent pool pages: they parse and validate input, the services decide.
 
 Each editing form turns its cleaned data into the ``data`` dict that
-``talent.services.create_researcher`` / ``update_researcher`` / ``add_achievement`` take, and
-``apply_error`` puts a service's ``TechBridgeError`` back on the field it names.
+``talent.services.create_researcher`` / ``update_researcher`` / ``add_achievement`` take; the
+views put a service's ``TechBridgeError`` back on its field with ``core.forms.add_service_error``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techbridge.accounts.models import Role, User
-from techbridge.core.errors import TechBridgeError
 from techbridge.orgs.forms import (
     CodeChoiceField,
     CodeMultipleChoiceField,
@@ -31,12 +30,6 @@ from techbridge.talent.selectors import ResearcherFilters
 
 ANY_LABEL = _("Any")
 ANY = [("", ANY_LABEL)]
-
-
-def apply_error(form: forms.BaseForm, error: TechBridgeError) -> None:
-    """Show a service error on the field it concerns, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def unit_choices() -> list[tuple[str, Any]]:

@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from techbridge.accounts.models import Role
 from techbridge.core.errors import PermissionRefused, TechBridgeError
+from techbridge.core.forms import add_service_error
 from techbridge.core.http import AuthenticatedHttpRequest
 from techbridge.core.pagination import paginate
 from techbridge.talent import selectors, services
@@ -31,7 +32,6 @@ from techbridge.talent.forms import (
     ResearcherForm,
     TeamFilterForm,
     TeamForm,
-    apply_error,
 )
 from techbridge.talent.models import Achievement, EnterpriseRelation, Researcher, Team
 
@@ -121,7 +121,7 @@ def researcher_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 actor=request.user, unit=unit, data=form.service_data()
             )
         except TechBridgeError as error:
-            apply_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The researcher was added."))
             return redirect("talent:detail", pk=researcher.pk)
@@ -144,7 +144,7 @@ def researcher_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, researcher=researcher, data=form.service_data()
             )
         except TechBridgeError as error:
-            apply_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The profile was saved."))
             return redirect("talent:detail", pk=researcher.pk)
@@ -181,7 +181,7 @@ def achievement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, researcher=researcher, data=form.service_data()
             )
         except TechBridgeError as error:
-            apply_error(form, error)
+            add_service_error(form, error)
         else:
             if not request.htmx:
                 messages.success(request, _("The achievement was added."))
@@ -311,7 +311,7 @@ def _save_team(
             team=team,
         )
     except TechBridgeError as error:
-        apply_error(form, error)
+        add_service_error(form, error)
         return None
 
 
