@@ -20,7 +20,6 @@ from techbridge.demands.selectors import demands_visible_to
 from techbridge.demo.builder import DEMO_PASSWORD, build_demo_data
 from techbridge.dispatch.models import Round
 from techbridge.recommendations.selectors import can_see_researcher_recommendations
-from techbridge.refdata.services import load_reference_data
 from techbridge.talent.models import Researcher
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -124,10 +123,6 @@ def check_form_errors(page: Any, base_url: str, screenshot_dir: Path) -> None:
 
 
 def test_every_main_page_fits_a_phone_and_a_laptop(browser, live_server, screenshot_dir):
-    # The demo needs the reference data the migrations load; in a full run an earlier
-    # transactional test's flush has been seen to leave the regions missing here (the loader
-    # is idempotent, so this only fills what is missing).
-    load_reference_data()
     build_demo_data(seed=42, scale=0.05)
     problems = []
     for username in ROLES:

@@ -497,7 +497,7 @@ def record_cooperation(
     if kind not in Cooperation.Kind.values:
         raise ValidationFailed(_("Choose a kind of cooperation from the list."), field="kind")
     if not isinstance(happened_on, datetime.date):
-        raise ValidationFailed(_("Enter a valid date."), field="happened_on")
+        raise ValidationFailed(_("Enter the date of the cooperation."), field="happened_on")
     if happened_on > timezone.localdate() + datetime.timedelta(days=365):
         raise ValidationFailed(_("The date is more than a year ahead."), field="happened_on")
     cooperation = Cooperation.objects.create(
