@@ -11,6 +11,7 @@ from techbridge.notifications.models import Notification, Todo
 from techbridge.orgs import verification
 from techbridge.orgs.models import Organisation
 from tests import factories
+from tests.core.test_home import panel_context
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_queue_lists_pending_and_home_shows_the_count(client, users, pending):
 
     assert "待审核企业" in client.get(QUEUE).content.decode()
     home = client.get("/")
-    assert home.context["pending_verifications"] == 1
+    assert panel_context(home, "orgs/home/verification_queue.html") == {"pending": 1}
     assert QUEUE in home.content.decode()
 
 

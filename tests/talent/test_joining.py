@@ -13,6 +13,7 @@ from techbridge.core.errors import PermissionRefused, ValidationErrors
 from techbridge.talent import joining
 from techbridge.talent.models import JoinRequest, Researcher
 from tests import factories
+from tests.core.test_home import panel_context
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,7 @@ def test_self_registration_waits_inactive_then_the_unit_confirms(
 
     client.force_login(users["unit"])
     assert "赵自助" in client.get(PAGE).content.decode()
-    assert client.get("/").context["join_pending"] == 1
+    assert panel_context(client.get("/"), "talent/home/unit.html")["join_pending"] == 1
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(PAGE, {"request": request.pk, "decision": "confirm"})
 

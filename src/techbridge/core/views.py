@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from techbridge.core import selectors
+from techbridge.core.home import panels_for
 from techbridge.core.http import AuthenticatedHttpRequest
 
 
@@ -20,8 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _role_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    context = selectors.home_context(request.user)
-    return render(request, "core/home.html", context)
+    return render(request, "core/home.html", {"panels": panels_for(request.user)})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

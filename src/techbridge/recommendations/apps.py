@@ -8,4 +8,6 @@ class RecommendationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Profile and demand changes reach the matching index through these receivers.
-        from techbridge.recommendations import signals  # noqa: F401
+        from techbridge.recommendations import home, signals  # noqa: F401
+
+        home.register()
