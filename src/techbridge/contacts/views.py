@@ -7,6 +7,7 @@ Thin: who sees what comes from ``contacts.selectors``, every change goes through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -114,28 +115,48 @@ def _detail_page(
     return render(request, "contacts/detail.html", context, status=status)
 
 
-@login_required
-@require_POST
-def contact_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def _submit(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    form: Any,
+    form_key: str,
+    run: Callable[[Contact, dict[str, Any]], Any],
+    success: str,
+    anchor: str = "",
+) -> HttpResponse:
+    """One form of the contact page: valid input goes to the service; a refusal, or invalid
+    input, shows the page again with the form's errors beside its fields and nothing changed."""
     contact = _visible(request, pk)
-    form = StepForm(request.POST)
     if form.is_valid():
         try:
-            services.transition(
-                actor=request.user,
-                contact=contact,
-                step=form.cleaned_data["step"],
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                ip_address=client_ip(request),
-            )
+            run(contact, form.cleaned_data)
         except TechBridgeError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("Done."))
-            return redirect(contact.get_absolute_url())
+            messages.success(request, success)
+            return redirect(contact.get_absolute_url() + anchor)
     contact.refresh_from_db()
-    return _detail_page(request, contact, step_form=form, status=422)
+    return _detail_page(request, contact, status=422, **{form_key: form})
+
+
+@login_required
+@require_POST
+def contact_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _submit(
+        request,
+        pk,
+        StepForm(request.POST),
+        "step_form",
+        lambda contact, data: services.transition(
+            actor=request.user,
+            contact=contact,
+            step=data["step"],
+            reason=data["reason"],
+            note=data["note"],
+            ip_address=client_ip(request),
+        ),
+        _("Done."),
+    )
 
 
 @login_required
@@ -156,23 +177,21 @@ def contact_accept_terms(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @login_required
 @require_POST
 def contact_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contact = _visible(request, pk)
-    form = MessageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.post_message(
-                actor=request.user,
-                contact=contact,
-                body=form.cleaned_data["body"],
-                attachment=form.cleaned_data["attachment"],
-                ip_address=client_ip(request),
-            )
-        except TechBridgeError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The message was sent."))
-            return redirect(contact.get_absolute_url() + "#thread")
-    return _detail_page(request, contact, message_form=form, status=422)
+    return _submit(
+        request,
+        pk,
+        MessageForm(request.POST, request.FILES),
+        "message_form",
+        lambda contact, data: services.post_message(
+            actor=request.user,
+            contact=contact,
+            body=data["body"],
+            attachment=data["attachment"],
+            ip_address=client_ip(request),
+        ),
+        _("The message was sent."),
+        "#thread",
+    )
 
 
 @login_required
@@ -189,24 +208,21 @@ def message_attachment(request: AuthenticatedHttpRequest, pk: int) -> FileRespon
 @login_required
 @require_POST
 def contact_cooperation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contact = _visible(request, pk)
-    form = CooperationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_cooperation(
-                actor=request.user,
-                contact=contact,
-                kind=form.cleaned_data["kind"],
-                happened_on=form.cleaned_data["happened_on"],
-                note=form.cleaned_data["note"],
-                ip_address=client_ip(request),
-            )
-        except TechBridgeError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The cooperation was recorded."))
-            return redirect(contact.get_absolute_url())
-    return _detail_page(request, contact, cooperation_form=form, status=422)
+    return _submit(
+        request,
+        pk,
+        CooperationForm(request.POST),
+        "cooperation_form",
+        lambda contact, data: services.record_cooperation(
+            actor=request.user,
+            contact=contact,
+            kind=data["kind"],
+            happened_on=data["happened_on"],
+            note=data["note"],
+            ip_address=client_ip(request),
+        ),
+        _("The cooperation was recorded."),
+    )
 
 
 def _back(request: AuthenticatedHttpRequest, fallback: str) -> HttpResponse:
