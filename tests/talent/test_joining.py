@@ -251,3 +251,25 @@ def test_an_expired_invitation_link_is_refused(
     assert response.status_code == 404
     assert not User.objects.filter(username="late").exists()
     assert JoinRequest.objects.get().status == "pending"
+
+
+def test_login_says_the_registration_waits_for_the_unit(client, users):
+    from techbridge.talent import joining
+
+    joining.request_to_join(
+        unit=users["unit"].organisation,
+        name="钱等待",
+        email="wait@example.edu.cn",
+        phone="13900000009",
+        title="讲师",
+        username="qiandengdai",
+        password="Waiting-Lab-77",
+    )
+    right = client.post(
+        "/accounts/login/", {"username": "qiandengdai", "password": "Waiting-Lab-77"}
+    )
+    assert right.status_code == 200
+    assert str(users["unit"].organisation) in right.content.decode()
+    wrong = client.post("/accounts/login/", {"username": "qiandengdai", "password": "nope-nope-1"})
+    assert str(users["unit"].organisation) not in wrong.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -179,3 +180,38 @@ class ContactDetailsForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, which also tells a person whose registration waits for their unit
+    why they cannot sign in yet, instead of "wrong password" (a rejected account is renamed, so
+    it is never found here). Only
+    someone who gives the account's right password learns it, so it reveals no account."""
+
+    inactive_explanation = ""
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            self.inactive_explanation = self._inactive_explanation()
+            if self.inactive_explanation:
+                raise forms.ValidationError(self.inactive_explanation, code="inactive") from None
+            raise
+
+    def _inactive_explanation(self) -> str:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        user = User.objects.filter(username=username, is_active=False).first() if username else None
+        if user is None or not password or not user.check_password(password):
+            return ""
+        request = getattr(user, "join_request", None)
+        if request is not None and request.status == "pending":
+            return str(
+                _(
+                    "Your registration is waiting for %(unit)s to confirm it; "
+                    "you will get an e-mail."
+                )
+                % {"unit": request.unit}
+            )
+        return str(_("This account is not active. Ask your unit or the science bureau."))
