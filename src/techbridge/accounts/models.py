@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise user")
     RESEARCHER = "researcher", _("Researcher")
     UNIT = "unit", _("Dispatching unit")
+    COUNTY_BUREAU = "county_bureau", _("County bureau")
     CITY_BUREAU = "city_bureau", _("City bureau")
     PROVINCE_ADMIN = "province_admin", _("Provincial administrator")
     TECH_MANAGER = "tech_manager", _("Technology manager")

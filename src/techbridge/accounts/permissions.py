@@ -1,8 +1,8 @@
 """Role and region predicates that selectors and services share.
 
 Region scope follows GB/T 2260 codes: a province's cities share its first two digits, a city's
-districts its first four. A city bureau acts within its city, a provincial administrator within
-its province; superusers everywhere.
+districts and counties its first four. A county bureau acts within its county, a city bureau
+within its city, a provincial administrator within its province; superusers everywhere.
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ from django.db.models import Q
 
 from techbridge.accounts.models import Role
 
-ADMIN_ROLES = (Role.CITY_BUREAU, Role.PROVINCE_ADMIN)
+ADMIN_ROLES = (Role.COUNTY_BUREAU, Role.CITY_BUREAU, Role.PROVINCE_ADMIN)
+# The bureaus that review the enterprises of their own area (a county's or a city's).
+LOCAL_BUREAU_ROLES = (Role.COUNTY_BUREAU, Role.CITY_BUREAU)
+
+
+def is_region_administrator(user: Any) -> bool:
+    """A bureau user (county, city or province) acting within their region."""
+    return bool(user.is_authenticated and user.role in ADMIN_ROLES)
 
 
 def region_prefix(user: Any) -> str | None:
@@ -24,6 +31,8 @@ def region_prefix(user: Any) -> str | None:
         return str(user.region_id)[:2]
     if user.role == Role.CITY_BUREAU:
         return str(user.region_id)[:4]
+    if user.role == Role.COUNTY_BUREAU:
+        return str(user.region_id)
     return None
 
 

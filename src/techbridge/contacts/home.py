@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from techbridge.accounts.models import Role
+from techbridge.accounts.permissions import ADMIN_ROLES
 from techbridge.contacts import selectors
 from techbridge.contacts.models import Contact
 from techbridge.core.home import register_panel
 
 SIDE_ROLES = (Role.ENTERPRISE, Role.TECH_MANAGER, Role.RESEARCHER)
-SCOPE_ROLES = (Role.UNIT, Role.CITY_BUREAU, Role.PROVINCE_ADMIN)
+SCOPE_ROLES = (Role.UNIT, *ADMIN_ROLES)
 
 
 def _inbox(user: Any) -> dict[str, Any] | None:

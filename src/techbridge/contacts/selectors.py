@@ -19,7 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from techbridge.accounts.models import Role, User
-from techbridge.accounts.permissions import administered_region_q, administers_region
+from techbridge.accounts.permissions import (
+    administered_region_q,
+    administers_region,
+    is_region_administrator,
+)
 from techbridge.contacts.models import Contact
 from techbridge.contacts.workflow import BUTTON_STEPS, STEPS, Side, Step
 from techbridge.demands.models import Demand
@@ -57,7 +61,7 @@ def contacts_visible_to(user: Any) -> QuerySet[Contact]:
     q = _enterprise_side_q(user) | Q(researcher__user=user)
     if user.role == Role.UNIT and user.organisation_id:
         q |= Q(researcher__unit_id=user.organisation_id)
-    if user.role in (Role.CITY_BUREAU, Role.PROVINCE_ADMIN):
+    if is_region_administrator(user):
         q |= administered_region_q(user, "demand__region")
     return _base().filter(q).distinct()
 
@@ -257,8 +261,5 @@ def live_contact_for_researcher_id(demand_id: int, user: Any) -> Contact | None:
 def administers_contact(user: Any, contact: Contact) -> bool:
     return user.is_authenticated and (
         user.is_superuser
-        or (
-            user.role in (Role.CITY_BUREAU, Role.PROVINCE_ADMIN)
-            and administers_region(user, contact.demand.region_id)
-        )
+        or (is_region_administrator(user) and administers_region(user, contact.demand.region_id))
     )

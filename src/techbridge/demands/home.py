@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from techbridge.accounts.models import Role
-from techbridge.accounts.permissions import administered_region_q
+from techbridge.accounts.permissions import administered_region_q, is_region_administrator
 from techbridge.core.home import register_panel
 from techbridge.demands.models import Demand
 from techbridge.demands.selectors import demands_visible_to, enterprises_acted_for
@@ -39,7 +39,7 @@ def _mine(user: Any) -> dict[str, Any] | None:
 
 
 def _region(user: Any) -> dict[str, Any] | None:
-    if user.role not in (Role.CITY_BUREAU, Role.PROVINCE_ADMIN):
+    if not is_region_administrator(user):
         return None
     region_demands = Demand.objects.filter(administered_region_q(user))
     return {

@@ -1292,6 +1292,8 @@ class _Builder:
             .order_by("code")
             .first()
         )
+        if county is not None:
+            self.build_county_bureau(county)
         name = self.unique_name(lambda: f"{city.name}{self.pick(_NEW_COMPANY_WORDS)}科技有限公司")
         enterprise_user = register_enterprise_account(
             registration=EnterpriseRegistration(
@@ -1320,6 +1322,29 @@ class _Builder:
             self.organisations.append(enterprise_user.organisation)
         self.registration_users = [enterprise_user, request.user]
         self.report(stage, 2, 2)
+
+    def build_county_bureau(self, county: Region) -> None:
+        """The science bureau of the county where the new enterprise registers, with the
+        ``county`` account: it verifies that registration, as the city bureau may."""
+        bureau = Organisation.objects.create(
+            kind=Organisation.Kind.COUNTY_BUREAU,
+            name=f"{county.full_name}科学技术局",
+            region=county,
+        )
+        self.organisations.append(bureau)
+        (user,) = self.upsert_users(
+            [
+                {
+                    "username": "county",
+                    "role": Role.COUNTY_BUREAU,
+                    "organisation": bureau,
+                    "region": county,
+                    "display_name": self.person_name(),
+                }
+            ]
+        )
+        self.accounts["county"] = user
+        self.users.append(user)
 
     @staticmethod
     def free_username(username: str) -> str:

@@ -18,7 +18,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from techbridge.accounts.models import Role
-from techbridge.accounts.permissions import administered_region_q
+from techbridge.accounts.permissions import (
+    LOCAL_BUREAU_ROLES,
+    administered_region_q,
+    is_region_administrator,
+)
 from techbridge.demands.selectors import enterprises_acted_for
 from techbridge.dispatch import eligibility
 from techbridge.dispatch import workflow as wf
@@ -58,7 +62,7 @@ def rounds_open_for(enterprise: Any) -> list[Round]:
 
 
 def _is_admin(user: Any) -> bool:
-    return user.role in (Role.CITY_BUREAU, Role.PROVINCE_ADMIN)
+    return is_region_administrator(user)
 
 
 def enterprise_applications_visible_to(user: Any) -> QuerySet[EnterpriseApplication]:
@@ -70,7 +74,7 @@ def enterprise_applications_visible_to(user: Any) -> QuerySet[EnterpriseApplicat
     if user.is_superuser:
         return base.all()
     q = Q(enterprise__in=enterprises_acted_for(user))
-    if user.role == Role.CITY_BUREAU:
+    if user.role in LOCAL_BUREAU_ROLES:
         q |= administered_region_q(user, "enterprise__region") & ~Q(state=EA.DRAFT)
     elif user.role == Role.PROVINCE_ADMIN:
         q |= administered_region_q(user, "round__region") & ~Q(state=EA.DRAFT)
@@ -103,7 +107,7 @@ def commissioner_applications_visible_to(user: Any) -> QuerySet[CommissionerAppl
         q |= Q(researcher__user=user)
     elif user.role == Role.UNIT and user.organisation_id:
         q |= Q(researcher__unit_id=user.organisation_id) & ~Q(state=CA.DRAFT)
-    elif user.role == Role.CITY_BUREAU:
+    elif user.role in LOCAL_BUREAU_ROLES:
         q |= administered_region_q(user, "enterprise_application__enterprise__region") & Q(
             state__in=CANDIDATE_STATES
         )
@@ -130,7 +134,7 @@ def dispatches_visible_to(user: Any) -> QuerySet[Dispatch]:
         q |= Q(commissioner_application__researcher__user=user)
     elif user.role == Role.UNIT and user.organisation_id:
         q |= Q(commissioner_application__researcher__unit_id=user.organisation_id)
-    elif user.role == Role.CITY_BUREAU:
+    elif user.role in LOCAL_BUREAU_ROLES:
         q |= administered_region_q(user, "enterprise_application__enterprise__region")
     elif user.role == Role.PROVINCE_ADMIN:
         q |= administered_region_q(user, "round__region")

@@ -11,6 +11,7 @@ class Organisation(models.Model):
     class Kind(models.TextChoices):
         ENTERPRISE = "enterprise", _("Enterprise")
         UNIT = "unit", _("Dispatching unit (university or institute)")
+        COUNTY_BUREAU = "county_bureau", _("County science bureau")
         CITY_BUREAU = "city_bureau", _("City science bureau")
         PROVINCE_BUREAU = "province_bureau", _("Provincial science department")
         AGENCY = "agency", _("Technology transfer agency")

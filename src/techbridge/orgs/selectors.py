@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from techbridge.accounts.models import Role
-from techbridge.accounts.permissions import administers_region
+from techbridge.accounts.permissions import administers_region, is_region_administrator
 from techbridge.orgs.models import Organisation
 
 
@@ -33,7 +33,5 @@ def can_manage(user: Any, organisation: Organisation) -> bool:
 
 def can_see_contact(user: Any, organisation: Organisation) -> bool:
     return can_manage(user, organisation) or (
-        user.is_authenticated
-        and user.role in (Role.CITY_BUREAU, Role.PROVINCE_ADMIN)
-        and administers_region(user, organisation.region_id)
+        is_region_administrator(user) and administers_region(user, organisation.region_id)
     )

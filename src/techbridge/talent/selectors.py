@@ -15,7 +15,7 @@ from django.apps import apps
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 
 from techbridge.accounts.models import Role
-from techbridge.accounts.permissions import administers_region
+from techbridge.accounts.permissions import administers_region, is_region_administrator
 from techbridge.orgs.models import Organisation
 from techbridge.refdata.codes import region_prefix
 from techbridge.refdata.models import Discipline
@@ -91,9 +91,7 @@ def remaining_capacities(researchers: Iterable[Researcher]) -> dict[int, int]:
 
 def can_see_contact(user: Any, researcher: Researcher) -> bool:
     return can_manage(user, researcher) or (
-        user.is_authenticated
-        and user.role in (Role.CITY_BUREAU, Role.PROVINCE_ADMIN)
-        and administers_region(user, researcher.region_id)
+        is_region_administrator(user) and administers_region(user, researcher.region_id)
     )
 
 
