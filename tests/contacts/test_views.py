@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from techbridge.audit.models import AuditEntry
 from techbridge.contacts import services
 from techbridge.contacts.models import Contact, Message
 from techbridge.dispatch.models import EnterpriseApplication, Round
@@ -115,6 +116,7 @@ def test_thread_and_attachment_visibility(client, users, invitation, settings, t
     download = reverse("contacts:attachment", args=[message.pk])
     assert _client(client, users["researcher"]).get(download).status_code == 200
     assert _client(client, users["auditor"]).get(download).status_code == 200
+    assert AuditEntry.objects.filter(actor=users["auditor"], detail__channel="attachment").exists()
     for role in ("unit", "city_bureau", "other_enterprise"):
         c = _client(client, users[role])
         assert c.get(download).status_code == 404, role

@@ -478,6 +478,22 @@ def messages_for(
     return contact.messages.select_related("sender")
 
 
+def record_attachment_download(
+    *, user: User, message: Message, ip_address: str | None = None
+) -> None:
+    """An auditor's download of an attachment is in the trail, as their reading of the thread
+    is; the two sides' own downloads are not (the thread is theirs)."""
+    if user.role == Role.AUDITOR:
+        audit.record(
+            actor=user,
+            action=AuditEntry.Action.VIEW_PROTECTED,
+            obj=message.contact,
+            summary=_("Attachment downloaded: %(name)s") % {"name": message.attachment_name},
+            detail={"channel": "attachment", "message": message.pk},
+            ip_address=ip_address,
+        )
+
+
 @transaction.atomic
 def record_cooperation(
     *,

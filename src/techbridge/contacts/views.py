@@ -200,6 +200,9 @@ def message_attachment(request: AuthenticatedHttpRequest, pk: int) -> FileRespon
     contact = _visible(request, message.contact_id)
     if not selectors.can_read_thread(request.user, contact) or not message.attachment:
         raise Http404(_("No such attachment."))
+    services.record_attachment_download(
+        user=request.user, message=message, ip_address=client_ip(request)
+    )
     return FileResponse(
         message.attachment.open("rb"), as_attachment=True, filename=message.attachment_name
     )
