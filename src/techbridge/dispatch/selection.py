@@ -107,13 +107,15 @@ REASONS: dict[str, Any] = {
     assignment.REASON_CANDIDATES_PREFER_OTHERS: gettext_lazy(
         "Every candidate serves enterprises they ranked higher."
     ),
-    optimal.REASON_GROUP_QUOTA_REACHED: gettext_lazy("The quota of its city or unit is used up."),
+    assignment.REASON_GROUP_QUOTA_REACHED: gettext_lazy(
+        "The quota of its city or unit is used up."
+    ),
     optimal.REASON_ENTERPRISES_FULL: gettext_lazy("Every enterprise applied to is full."),
-    optimal.REASON_ENTERPRISES_FULL_OR_CAPPED: gettext_lazy(
+    assignment.REASON_ENTERPRISES_FULL_OR_CAPPED: gettext_lazy(
         "Every enterprise applied to is full or its city's quota is used up."
     ),
     optimal.REASON_CANDIDATES_FULL: gettext_lazy("Every candidate is fully assigned."),
-    optimal.REASON_CANDIDATES_FULL_OR_CAPPED: gettext_lazy(
+    assignment.REASON_CANDIDATES_FULL_OR_CAPPED: gettext_lazy(
         "Every candidate is fully assigned or their unit's quota is used up."
     ),
     optimal.REASON_NO_SCORE_GAIN: gettext_lazy("No remaining pairing would raise the total score."),

@@ -322,14 +322,17 @@ def _total_by_ids(
 
 
 def stable_assignment(instance: Instance) -> Result:
-    """A pairwise-stable assignment: researcher-proposing deferred acceptance with capacities.
+    """A weakly stable assignment under the group quotas (module docstring): researcher-proposing
+    deferred acceptance with capacities and caps.
 
     Each researcher with a free place proposes to the next enterprise in its list; an enterprise
     keeps the best ``k`` proposals it has seen (a heap keyed on its ranking) and rejects the rest,
-    and a rejected researcher goes on proposing. Every researcher proposes at most once to each
-    enterprise, so the work is O(P log k) for P acceptable pairs. The result is the
-    researcher-optimal stable matching (Roth 1984 for the many-to-many case with responsive
-    preferences); with ``m = 1`` it is the resident-optimal hospital/resident matching.
+    and a rejected researcher goes on proposing. An enterprise with a free place in a full city
+    rejects; a researcher of a full unit waits for a place of its unit. Every researcher proposes
+    at most once to each enterprise, so the work is O(P log k + R) for P acceptable pairs and R
+    researchers. No quota is ever exceeded. Without quotas the result is the researcher-optimal
+    stable matching (Roth 1984 for the many-to-many case with responsive preferences); with
+    ``m = 1`` it is the resident-optimal hospital/resident matching.
     """
     compiled = compile_instance(instance)
     held = _deferred_acceptance(compiled)
