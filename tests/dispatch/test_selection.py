@@ -330,18 +330,39 @@ def test_run_stores_a_draft_with_pairs_and_translated_reasons(selection, actors)
     assert not Dispatch.objects.exists()  # a draft changes no application
 
 
-def test_optimal_run_respects_quotas(selection, actors):
+@pytest.mark.parametrize("mode", ["stable", "optimal"])
+def test_both_modes_keep_the_unit_quota(selection, actors, mode):
     admin = actors["province_admin"]
     services.update_round(
         actor=admin, round_=selection.round, data={"max_commissioners_per_unit": 1}
     )
     rank_all(selection)
-    run = sel.run_selection(actor=admin, round_=selection.round, mode="optimal")
+    run = sel.run_selection(actor=admin, round_=selection.round, mode=mode)
     names = sorted(p["researcher_name"] for p in run.result["pairs"])
     assert names.count("甲") + names.count("乙") <= 1
     usage = {u["group"]: u for u in run.result["quota_usage"]}
     assert all(not u["exceeded"] for u in usage.values())
     assert run.result["stats"]["quota_violations"] == {}
+
+
+@pytest.mark.parametrize("mode", ["stable", "optimal"])
+def test_both_modes_keep_a_binding_city_quota(selection, actors, mode):
+    admin = actors["province_admin"]
+    rank_all(selection)
+    unlimited = sel.run_selection(actor=admin, round_=selection.round, mode=mode)
+    assert len(unlimited.result["pairs"]) == 2  # A and B, both in city 3702
+    services.update_round(actor=admin, round_=selection.round, data={"max_enterprises_per_city": 1})
+    run = sel.run_selection(actor=admin, round_=selection.round, mode=mode)
+    assert len(run.result["pairs"]) == 1
+    [usage] = run.result["quota_usage"]
+    assert (usage["group"], usage["used"], usage["limit"]) == ("city:3702", 1, 1)
+    assert not usage["exceeded"]
+    assert run.result["stats"]["quota_violations"] == {}
+    instance = sel.build_instance(round_=selection.round)
+    result = assignment.assign(instance, mode=mode)
+    assert assignment.constraint_violations(instance, result.pairs) == []
+    if mode == "stable":
+        assert assignment.blocking_pairs(instance, result) == []
 
 
 def test_only_the_provincial_administrator_of_the_region_runs_and_applies(selection, actors):

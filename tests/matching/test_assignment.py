@@ -130,7 +130,7 @@ def test_optimal_assignment_maximises_the_total_score() -> None:
     assert total_score(instance, [("A", "y"), ("B", "x")]) == 2.0
 
 
-def test_optimal_assignment_enforces_group_quotas_that_stable_only_reports() -> None:
+def test_both_solvers_enforce_group_quotas() -> None:
     instance = round_of(
         enterprises={"A": 2, "B": 1},
         researchers={"x": 1, "y": 1, "z": 1, "w": 1},
@@ -142,7 +142,16 @@ def test_optimal_assignment_enforces_group_quotas_that_stable_only_reports() -> 
         },
     )
     stable = stable_assignment(instance)
-    assert stable.stats["quota_violations"] == {"unit-1": 1, "city-1": 1}
+    # x takes unit-1's one place, so y waits; x and z fill city-1, so B rejects w
+    assert stable.pairs == [("A", "x"), ("A", "z")]
+    assert stable.stats["quota_violations"] == {}
+    assert constraint_violations(instance, stable.pairs) == []
+    assert blocking_pairs(instance, stable) == []
+    assert stable.unmatched_researchers == {
+        "y": REASON_GROUP_QUOTA_REACHED,
+        "w": REASON_ENTERPRISES_FULL_OR_CAPPED,
+    }
+    assert stable.unmatched_enterprises == {"B": REASON_GROUP_QUOTA_REACHED}
     optimal = optimal_assignment(instance)
     assert constraint_violations(instance, optimal.pairs) == []
     assert len(optimal.pairs) == 2
@@ -150,6 +159,40 @@ def test_optimal_assignment_enforces_group_quotas_that_stable_only_reports() -> 
     assert len(unit_members) == 1
     left_out = ({"x", "y"} - unit_members).pop()
     assert optimal.unmatched_researchers[left_out] == REASON_GROUP_QUOTA_REACHED
+
+
+def test_a_pair_that_fits_a_full_city_only_by_a_transfer_inside_it_does_not_block() -> None:
+    """The weak stability of the module docstring: a free place in a full city is no place."""
+    instance = round_of(
+        enterprises={"A": 2, "B": 1},
+        researchers={"x": 1, "y": 1, "z": 1},
+        enterprise_prefs={"A": ["x", "z", "y"], "B": ["z"]},
+        researcher_prefs={"x": ["A"], "y": ["A"], "z": ["B", "A"]},
+        quotas={"city": Quota(ENTERPRISE, frozenset({"A", "B"}), 2)},
+    )
+    result = stable_assignment(instance)
+    # x and y fill the city before z proposes; B rejects z, A takes z in place of y
+    assert result.pairs == [("A", "x"), ("A", "z")]
+    # z would rather serve B, which has a free place; moving z from A to B keeps the city at 2,
+    # but B cannot take anyone while the city is full, so (B, z) does not block
+    assert blocking_pairs(instance, result) == []
+    without_quota = round_of(**{**instance.__dict__, "quotas": {}})
+    assert blocking_pairs(without_quota, result) == [("B", "z")]
+    assert result.unmatched_enterprises == {"B": REASON_GROUP_QUOTA_REACHED}
+
+
+def test_an_eviction_frees_a_unit_place_for_the_researcher_waiting_for_it() -> None:
+    instance = round_of(
+        researchers={"u1": 1, "u2": 1, "x": 1},
+        enterprise_prefs={"A": ["x", "u1"], "B": ["u2"]},
+        researcher_prefs={"u1": ["A"], "u2": ["B"], "x": ["A"]},
+        quotas={"unit": Quota(RESEARCHER, frozenset({"u1", "u2"}), 1)},
+    )
+    result = stable_assignment(instance)
+    # u1 takes the unit's place and u2 waits; x displaces u1 at A, and u2 gets the place
+    assert result.pairs == [("A", "x"), ("B", "u2")]
+    assert blocking_pairs(instance, result) == []
+    assert result.unmatched_researchers == {"u1": REASON_GROUP_QUOTA_REACHED}
 
 
 def test_optimal_reasons_when_the_free_enterprise_is_over_its_city_quota() -> None:

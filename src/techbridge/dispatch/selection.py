@@ -22,8 +22,9 @@ The provincial administrator of the round's region then runs a solver of
   ``max_enterprises_per_city × k`` and a unit's ``max_commissioners_per_unit × m``, each less
   the live dispatches already in the group: exact for the usual k = m = 1, an upper bound
   otherwise (the counts of enterprises and distinct commissioners are checked when the city
-  bureau and the unit approve, by the ``city_quota`` and ``unit_quota`` guards). The stable
-  solver only reports the groups it exceeds; the optimal one enforces them.
+  bureau and the unit approve, by the ``city_quota`` and ``unit_quota`` guards). Both solvers
+  keep every group within its limit (the stable one is weakly stable under the quotas, see
+  ``techbridge.matching.assignment``), so ``quota_usage`` of a run shows no group exceeded.
 * **Conflicts of interest.** A candidate whose researcher may never be paired with the
   enterprise (``eligibility.pair_conflict``: a declared relation with it, or it is their unit)
   is left out of the instance, so neither solver can match them; a run lists it under
@@ -106,13 +107,15 @@ REASONS: dict[str, Any] = {
     assignment.REASON_CANDIDATES_PREFER_OTHERS: gettext_lazy(
         "Every candidate serves enterprises they ranked higher."
     ),
-    optimal.REASON_GROUP_QUOTA_REACHED: gettext_lazy("The quota of its city or unit is used up."),
+    assignment.REASON_GROUP_QUOTA_REACHED: gettext_lazy(
+        "The quota of its city or unit is used up."
+    ),
     optimal.REASON_ENTERPRISES_FULL: gettext_lazy("Every enterprise applied to is full."),
-    optimal.REASON_ENTERPRISES_FULL_OR_CAPPED: gettext_lazy(
+    assignment.REASON_ENTERPRISES_FULL_OR_CAPPED: gettext_lazy(
         "Every enterprise applied to is full or its city's quota is used up."
     ),
     optimal.REASON_CANDIDATES_FULL: gettext_lazy("Every candidate is fully assigned."),
-    optimal.REASON_CANDIDATES_FULL_OR_CAPPED: gettext_lazy(
+    assignment.REASON_CANDIDATES_FULL_OR_CAPPED: gettext_lazy(
         "Every candidate is fully assigned or their unit's quota is used up."
     ),
     optimal.REASON_NO_SCORE_GAIN: gettext_lazy("No remaining pairing would raise the total score."),

@@ -5,9 +5,8 @@ every researcher ranks the enterprises it applied to. An enterprise takes up to 
 commissioners and a commissioner serves up to ``m`` enterprises (the capacities). Two solvers
 work on the same :class:`Instance`:
 
-* :func:`stable_assignment` - a pairwise-stable many-to-many matching computed by
-  researcher-proposing deferred acceptance (no enterprise and researcher would both rather be
-  together than keep one of their current partners or an empty place);
+* :func:`stable_assignment` - a weakly stable many-to-many matching under the group quotas,
+  computed by researcher-proposing deferred acceptance that never exceeds a quota;
 * :func:`techbridge.matching.assignment_optimal.optimal_assignment` - the assignment with the
   largest total match score under the capacities and the group quotas (per-city, per-unit caps),
   as a min-cost flow.
@@ -16,11 +15,33 @@ work on the same :class:`Instance`:
 researcher left without any partner and says why, in an English source string meant for
 translation by the caller (the module imports nothing from Django). Only mutually acceptable
 pairs - the researcher appears in the enterprise's list and the enterprise in the researcher's -
-are ever formed; agents with capacity 0 are not available to anyone.
+are ever formed; agents with capacity 0 are not available to anyone. Both solvers keep every
+capacity and every group quota.
 
-The stable solver does not enforce group quotas (stability under regional caps needs a notion of
-stability that the programme has not chosen); it reports the groups it exceeds in
-``Result.stats["quota_violations"]``, and the optimal solver is the one that enforces them.
+Stability under group quotas. A quota caps the pairs of a group on one side: cities group
+enterprises, units group researchers. It is read as a place shared by the group's members, in
+the spirit of the weak stability of matching with regional caps (Kamada and Kojima, "Efficient
+matching under distributional constraints", AER 2015, and "Stability concepts in matching under
+distributional constraints", JET 2017), applied to both sides. An agent *can take* a new partner
+
+* when it has a free place of its own and its group (if any) has a free place - adding the pair
+  raises its group's count by one; or
+* when it has no free place and ranks the newcomer above its worst partner, whom it gives up -
+  its group's count does not change.
+
+A mutually acceptable pair ``(e, r)`` that is not formed *blocks* when ``e`` can take ``r`` and
+``r`` can take ``e``; an assignment is *weakly stable* when it keeps every capacity and quota and
+no pair blocks. Without quotas this is ordinary pairwise stability. What it tolerates: a pair
+that both sides want but that only fits because the other side gives up a partner of the same
+group (a researcher leaving another enterprise of the same city, an enterprise dropping another
+researcher of the same unit) - a transfer inside a full group - and an agent with a free place
+in a full group that would swap a partner for a preferred one. :func:`blocking_pairs` lists the
+pairs that block in this sense, so an empty list is the guarantee.
+
+The stable solver reaches it by deferred acceptance in which a proposal to an enterprise with a
+free place in a full city is rejected for good (enterprise loads never fall, so a full city
+stays full) and a researcher whose unit is full waits until an eviction frees a place of the
+unit. Without quotas the result is the researcher-optimal pairwise-stable assignment, as before.
 """
 
 from __future__ import annotations
@@ -46,6 +67,13 @@ REASON_NO_ACCEPTABLE_CANDIDATE = "no mutually acceptable candidate"
 REASON_NO_ACCEPTABLE_ENTERPRISE = "no mutually acceptable enterprise"
 REASON_ENTERPRISES_PREFER_OTHERS = "all acceptable enterprises filled with preferred candidates"
 REASON_CANDIDATES_PREFER_OTHERS = "all acceptable candidates serve enterprises they prefer"
+REASON_GROUP_QUOTA_REACHED = "group quota reached"
+REASON_ENTERPRISES_FULL_OR_CAPPED = (
+    "all acceptable enterprises are full or their group quota is reached"
+)
+REASON_CANDIDATES_FULL_OR_CAPPED = (
+    "all acceptable candidates are fully assigned or their group quota is reached"
+)
 
 
 class InvalidInstance(ValueError):
@@ -294,14 +322,17 @@ def _total_by_ids(
 
 
 def stable_assignment(instance: Instance) -> Result:
-    """A pairwise-stable assignment: researcher-proposing deferred acceptance with capacities.
+    """A weakly stable assignment under the group quotas (module docstring): researcher-proposing
+    deferred acceptance with capacities and caps.
 
     Each researcher with a free place proposes to the next enterprise in its list; an enterprise
     keeps the best ``k`` proposals it has seen (a heap keyed on its ranking) and rejects the rest,
-    and a rejected researcher goes on proposing. Every researcher proposes at most once to each
-    enterprise, so the work is O(P log k) for P acceptable pairs. The result is the
-    researcher-optimal stable matching (Roth 1984 for the many-to-many case with responsive
-    preferences); with ``m = 1`` it is the resident-optimal hospital/resident matching.
+    and a rejected researcher goes on proposing. An enterprise with a free place in a full city
+    rejects; a researcher of a full unit waits for a place of its unit. Every researcher proposes
+    at most once to each enterprise, so the work is O(P log k + R) for P acceptable pairs and R
+    researchers. No quota is ever exceeded. Without quotas the result is the researcher-optimal
+    stable matching (Roth 1984 for the many-to-many case with responsive preferences); with
+    ``m = 1`` it is the resident-optimal hospital/resident matching.
     """
     compiled = compile_instance(instance)
     held = _deferred_acceptance(compiled)
@@ -311,19 +342,7 @@ def stable_assignment(instance: Instance) -> Result:
     partner_count_r = [0] * len(compiled.researcher_ids)
     for _, r in pairs_by_index:
         partner_count_r[r] += 1
-
-    unmatched_enterprises: dict[AgentId, str] = {}
-    for e, heap in enumerate(held):
-        if not heap:
-            unmatched_enterprises[compiled.enterprise_ids[e]] = _stable_enterprise_reason(
-                compiled, e
-            )
-    unmatched_researchers: dict[AgentId, str] = {}
-    for r, count in enumerate(partner_count_r):
-        if count == 0:
-            unmatched_researchers[compiled.researcher_ids[r]] = _stable_researcher_reason(
-                compiled, r
-            )
+    unmatched_enterprises, unmatched_researchers = _stable_reasons(compiled, held, partner_count_r)
     scores = pair_scores(instance, compiled)
     return Result(
         mode="stable",
@@ -336,14 +355,27 @@ def stable_assignment(instance: Instance) -> Result:
 
 
 def _deferred_acceptance(compiled: Compiled) -> list[list[tuple[int, int]]]:
-    """Each enterprise's final held proposals as a heap of ``(-rank, researcher)``."""
+    """Each enterprise's final held proposals as a heap of ``(-rank, researcher)``.
+
+    Deferred acceptance in which a group cap is a place shared by the group's members (see the
+    module docstring). An enterprise with a free place in a full city rejects every proposal for
+    good: an enterprise's load never falls, so a full city stays full. A researcher whose unit is
+    full stops proposing and waits, first come first served, until an eviction frees a place of
+    its unit.
+    """
     enterprise_capacity = compiled.enterprise_capacity
     researcher_capacity = compiled.researcher_capacity
     researcher_list = compiled.researcher_list
     enterprise_rank = compiled.enterprise_rank
+    enterprise_group = compiled.enterprise_group
+    researcher_group = compiled.researcher_group
+    group_limit = compiled.group_limit
+    group_used = [0] * len(group_limit)
     held: list[list[tuple[int, int]]] = [[] for _ in compiled.enterprise_ids]
     partners = [0] * len(compiled.researcher_ids)
     next_choice = [0] * len(compiled.researcher_ids)
+    waiting: list[deque[int]] = [deque() for _ in group_limit]
+    is_waiting = [False] * len(compiled.researcher_ids)
     # a rejected researcher may be queued while already queued; the loop below skips it then
     free = deque(r for r, prefs in enumerate(researcher_list) if prefs)
     while free:
@@ -351,37 +383,101 @@ def _deferred_acceptance(compiled: Compiled) -> list[list[tuple[int, int]]]:
         prefs = researcher_list[r]
         position = next_choice[r]
         capacity = researcher_capacity[r]
+        unit = researcher_group[r]
         while partners[r] < capacity and position < len(prefs):
+            if unit >= 0 and group_used[unit] >= group_limit[unit]:
+                if not is_waiting[r]:
+                    is_waiting[r] = True
+                    waiting[unit].append(r)
+                break
             e = prefs[position]
             position += 1
             rank = enterprise_rank[e][r]
             heap = held[e]
             if len(heap) < enterprise_capacity[e]:
+                city = enterprise_group[e]
+                if city >= 0:
+                    if group_used[city] >= group_limit[city]:
+                        continue
+                    group_used[city] += 1
                 heapq.heappush(heap, (-rank, r))
                 partners[r] += 1
+                if unit >= 0:
+                    group_used[unit] += 1
             elif -heap[0][0] > rank:
-                _, rejected = heapq.heapreplace(heap, (-rank, r))
+                _, evicted = heapq.heapreplace(heap, (-rank, r))
                 partners[r] += 1
-                partners[rejected] -= 1
-                free.append(rejected)
+                partners[evicted] -= 1
+                free.append(evicted)
+                evicted_unit = researcher_group[evicted]
+                if evicted_unit != unit:
+                    if unit >= 0:
+                        group_used[unit] += 1
+                    if evicted_unit >= 0:
+                        group_used[evicted_unit] -= 1
+                        _release_one(waiting[evicted_unit], is_waiting, free)
         next_choice[r] = position
+        if unit >= 0 and group_used[unit] < group_limit[unit]:
+            # r leaves a place of its unit unused (its list is exhausted, or it was released
+            # but had been served meanwhile): the next waiting researcher tries it
+            _release_one(waiting[unit], is_waiting, free)
     return held
 
 
-def _stable_enterprise_reason(compiled: Compiled, e: int) -> str:
-    if compiled.enterprise_capacity[e] == 0:
-        return REASON_CAPACITY_ZERO
-    if not compiled.enterprise_list[e]:
-        return REASON_NO_ACCEPTABLE_CANDIDATE
-    return REASON_CANDIDATES_PREFER_OTHERS
+def _release_one(waiting: deque[int], is_waiting: list[bool], free: deque[int]) -> None:
+    if waiting:
+        released = waiting.popleft()
+        is_waiting[released] = False
+        free.append(released)
 
 
-def _stable_researcher_reason(compiled: Compiled, r: int) -> str:
-    if compiled.researcher_capacity[r] == 0:
-        return REASON_CAPACITY_ZERO
-    if not compiled.researcher_list[r]:
-        return REASON_NO_ACCEPTABLE_ENTERPRISE
-    return REASON_ENTERPRISES_PREFER_OTHERS
+def _stable_reasons(
+    compiled: Compiled, held: list[list[tuple[int, int]]], researcher_load: Sequence[int]
+) -> tuple[dict[AgentId, str], dict[AgentId, str]]:
+    """Why each enterprise and researcher without a partner has none, after the stable solve.
+
+    Once deferred acceptance ends, an acceptable partner is unavailable because it is full of
+    partners it prefers or because its group is full (a free place in a full group is no place).
+    """
+    group_used = _group_load(compiled, [len(heap) for heap in held], researcher_load)
+    group_full = [
+        used >= limit for used, limit in zip(group_used, compiled.group_limit, strict=True)
+    ]
+
+    def is_capped(group: int) -> bool:
+        return group >= 0 and group_full[group]
+
+    unmatched_enterprises: dict[AgentId, str] = {}
+    for e, heap in enumerate(held):
+        if heap:
+            continue
+        if compiled.enterprise_capacity[e] == 0:
+            reason = REASON_CAPACITY_ZERO
+        elif not compiled.enterprise_list[e]:
+            reason = REASON_NO_ACCEPTABLE_CANDIDATE
+        elif is_capped(compiled.enterprise_group[e]):
+            reason = REASON_GROUP_QUOTA_REACHED
+        elif any(is_capped(compiled.researcher_group[r]) for r in compiled.enterprise_list[e]):
+            reason = REASON_CANDIDATES_FULL_OR_CAPPED
+        else:
+            reason = REASON_CANDIDATES_PREFER_OTHERS
+        unmatched_enterprises[compiled.enterprise_ids[e]] = reason
+    unmatched_researchers: dict[AgentId, str] = {}
+    for r, load in enumerate(researcher_load):
+        if load:
+            continue
+        if compiled.researcher_capacity[r] == 0:
+            reason = REASON_CAPACITY_ZERO
+        elif not compiled.researcher_list[r]:
+            reason = REASON_NO_ACCEPTABLE_ENTERPRISE
+        elif is_capped(compiled.researcher_group[r]):
+            reason = REASON_GROUP_QUOTA_REACHED
+        elif any(is_capped(compiled.enterprise_group[e]) for e in compiled.researcher_list[r]):
+            reason = REASON_ENTERPRISES_FULL_OR_CAPPED
+        else:
+            reason = REASON_ENTERPRISES_PREFER_OTHERS
+        unmatched_researchers[compiled.researcher_ids[r]] = reason
+    return unmatched_enterprises, unmatched_researchers
 
 
 def _stats(compiled: Compiled, pairs: Sequence[tuple[int, int]]) -> dict[str, Any]:
@@ -399,9 +495,10 @@ def _stats(compiled: Compiled, pairs: Sequence[tuple[int, int]]) -> dict[str, An
     }
 
 
-def _quota_violations(
+def _group_load(
     compiled: Compiled, enterprise_load: Sequence[int], researcher_load: Sequence[int]
-) -> dict[AgentId, int]:
+) -> list[int]:
+    """The pairs each group holds, by group index, from the agents' loads."""
     used = [0] * len(compiled.group_ids)
     for e, load in enumerate(enterprise_load):
         if compiled.enterprise_group[e] >= 0:
@@ -409,6 +506,13 @@ def _quota_violations(
     for r, load in enumerate(researcher_load):
         if compiled.researcher_group[r] >= 0:
             used[compiled.researcher_group[r]] += load
+    return used
+
+
+def _quota_violations(
+    compiled: Compiled, enterprise_load: Sequence[int], researcher_load: Sequence[int]
+) -> dict[AgentId, int]:
+    used = _group_load(compiled, enterprise_load, researcher_load)
     return {
         compiled.group_ids[g]: used[g] - limit
         for g, limit in enumerate(compiled.group_limit)
@@ -420,11 +524,15 @@ def _quota_violations(
 
 
 def blocking_pairs(instance: Instance, result: Result) -> list[Pair]:
-    """Mutually acceptable pairs not in ``result`` that would both rather be together.
+    """Mutually acceptable pairs not in ``result`` that could each take the other, within the
+    capacities and the group quotas.
 
-    ``(e, r)`` blocks when the enterprise has a free place or ranks ``r`` above one of its
-    commissioners, and the researcher has a free place or ranks ``e`` above one of its
-    enterprises. An empty list means the assignment is pairwise stable.
+    An agent can take a new partner when it has a free place and its group (if any) has a free
+    place, or when it has no free place and ranks the newcomer above its worst partner (whom it
+    would give up, leaving its group's count unchanged). ``(e, r)`` blocks when the enterprise
+    can take ``r`` and the researcher can take ``e``. An empty list means the assignment is
+    weakly stable under the quotas (see the module docstring); without quotas that is pairwise
+    stability.
     """
     compiled = compile_instance(instance)
     enterprise_index = {a: i for i, a in enumerate(compiled.enterprise_ids)}
@@ -435,19 +543,34 @@ def blocking_pairs(instance: Instance, result: Result) -> list[Pair]:
         e, r = enterprise_index[enterprise], researcher_index[researcher]
         partners_of_e[e].add(r)
         partners_of_r[r].add(e)
+    group_used = _group_load(
+        compiled, [len(p) for p in partners_of_e], [len(p) for p in partners_of_r]
+    )
 
-    def worst_rank(partners: set[int], rank: dict[int, int], capacity: int) -> float:
-        # the rank a newcomer must beat; infinite while a place is free
+    def worst_rank(partners: set[int], rank: dict[int, int], capacity: int, group: int) -> float:
+        # the rank a newcomer must beat: infinite while the agent and its group have a free
+        # place, -infinite when only the group is full
         if len(partners) < capacity:
-            return float("inf")
+            has_room = group < 0 or group_used[group] < compiled.group_limit[group]
+            return float("inf") if has_room else float("-inf")
         return max(rank[p] for p in partners) if partners else float("-inf")
 
     e_threshold = [
-        worst_rank(partners_of_e[e], compiled.enterprise_rank[e], compiled.enterprise_capacity[e])
+        worst_rank(
+            partners_of_e[e],
+            compiled.enterprise_rank[e],
+            compiled.enterprise_capacity[e],
+            compiled.enterprise_group[e],
+        )
         for e in range(len(compiled.enterprise_ids))
     ]
     r_threshold = [
-        worst_rank(partners_of_r[r], compiled.researcher_rank[r], compiled.researcher_capacity[r])
+        worst_rank(
+            partners_of_r[r],
+            compiled.researcher_rank[r],
+            compiled.researcher_capacity[r],
+            compiled.researcher_group[r],
+        )
         for r in range(len(compiled.researcher_ids))
     ]
     blocking: list[Pair] = []

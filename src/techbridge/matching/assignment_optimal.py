@@ -24,7 +24,10 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from techbridge.matching.assignment import (
+    REASON_CANDIDATES_FULL_OR_CAPPED,
     REASON_CAPACITY_ZERO,
+    REASON_ENTERPRISES_FULL_OR_CAPPED,
+    REASON_GROUP_QUOTA_REACHED,
     REASON_NO_ACCEPTABLE_CANDIDATE,
     REASON_NO_ACCEPTABLE_ENTERPRISE,
     AgentId,
@@ -38,15 +41,20 @@ from techbridge.matching.assignment import (
 
 SCORE_SCALE = 1_000_000
 
-REASON_GROUP_QUOTA_REACHED = "group quota reached"
+__all__ = [
+    "REASON_CANDIDATES_FULL",
+    "REASON_CANDIDATES_FULL_OR_CAPPED",
+    "REASON_ENTERPRISES_FULL",
+    "REASON_ENTERPRISES_FULL_OR_CAPPED",
+    "REASON_GROUP_QUOTA_REACHED",
+    "REASON_NO_SCORE_GAIN",
+    "SCORE_SCALE",
+    "SolverFailed",
+    "optimal_assignment",
+]
+
 REASON_ENTERPRISES_FULL = "all acceptable enterprises are full"
-REASON_ENTERPRISES_FULL_OR_CAPPED = (
-    "all acceptable enterprises are full or their group quota is reached"
-)
 REASON_CANDIDATES_FULL = "all acceptable candidates are fully assigned"
-REASON_CANDIDATES_FULL_OR_CAPPED = (
-    "all acceptable candidates are fully assigned or their group quota is reached"
-)
 REASON_NO_SCORE_GAIN = "no remaining pair would add to the total score"
 
 
