@@ -157,7 +157,9 @@ def test_years_since_registration(registered_on, min_years, passed):
     )
     assert result.passed is passed
     unit = "year" if min_years == 1 else "years"
-    assert result.message == f"Requires registration at least {min_years} {unit} ago"
+    assert (
+        result.message == f"Requires registration in the province for at least {min_years} {unit}"
+    )
 
 
 def test_working_conditions_committed():
@@ -256,7 +258,8 @@ def test_submitting_an_ineligible_enterprise_names_the_rules_and_changes_nothing
 
 def test_a_rule_switched_off_lets_the_application_through(actors, flow, enterprise, round_):
     application = flow.to("enterprise_application", EA.DRAFT)
-    enterprise.registered_on = datetime.date.today()
+    # Registered years ago, but moved into the province today: not there for a year yet.
+    enterprise.registered_in_province_on = datetime.date.today()
     enterprise.save()
     with pytest.raises(NotEligible, match="at least 1 year"):
         services.transition(obj=application, action="submit", actor=actors["enterprise"])

@@ -176,12 +176,7 @@ def _eligible_enterprises(
     context = eligibility.context_of(round_, today)
     chosen = []
     for enterprise in enterprises:
-        facts = eligibility.EnterpriseFacts(
-            is_independent_legal_person=enterprise.is_independent_legal_person,
-            region_code=enterprise.region_id,
-            registered_on=enterprise.registered_on,
-            conditions_committed=True,
-        )
+        facts = eligibility.facts_of_enterprise(enterprise, conditions_committed=True)
         results = eligibility.evaluate(
             rules, subject=eligibility.ENTERPRISE, facts=facts, context=context
         )

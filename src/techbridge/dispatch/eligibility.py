@@ -7,7 +7,9 @@ The pure part works on small dataclasses (``CommissionerFacts``, ``EnterpriseFac
 Defaults follow the source documents (section 五 and 六 of the Heilongjiang implementation
 plan): a commissioner holds a doctorate or a deputy-senior title or above and has no
 research-integrity record; a host enterprise is an independent legal person registered in the
-round's region for at least one year and commits the post and working conditions.
+province for at least one year (在省内注册满1年: counted from ``registered_in_province_on``, the
+day it came to its current province, not from its first registration) and in the round's
+region, and commits the post and working conditions.
 
 ``pair_conflict`` is of another kind: not a rule of the round (it cannot be switched off, and
 no override passes it) but the one check on a *pair*, a researcher and an enterprise, used by
@@ -74,6 +76,8 @@ class CommissionerFacts:
 class EnterpriseFacts:
     is_independent_legal_person: bool
     region_code: str
+    # Since when it is registered in its current province (a company that moved in last month
+    # has not been registered there for a year, whatever its first registration date).
     registered_on: datetime.date | None
     conditions_committed: bool
 
@@ -223,8 +227,8 @@ def _check_min_years(
 ) -> RuleResult:
     years = int(params.get("min_years", 1))
     message = ngettext(
-        "Requires registration at least %(years)d year ago",
-        "Requires registration at least %(years)d years ago",
+        "Requires registration in the province for at least %(years)d year",
+        "Requires registration in the province for at least %(years)d years",
         years,
     ) % {"years": years}
     if facts.registered_on is None:
@@ -232,7 +236,9 @@ def _check_min_years(
         return RuleResult("enterprise_min_years_registered", False, message, finding)
     if years_between(facts.registered_on, context.today) >= years:
         return RuleResult("enterprise_min_years_registered", True, message)
-    finding = _("registered on %(date)s") % {"date": facts.registered_on.isoformat()}
+    finding = _("registered in the province since %(date)s") % {
+        "date": facts.registered_on.isoformat()
+    }
     return RuleResult("enterprise_min_years_registered", False, message, finding)
 
 
@@ -303,7 +309,7 @@ RULES: dict[str, RuleDefinition] = {
         RuleDefinition(
             "enterprise_min_years_registered",
             ENTERPRISE,
-            gettext_lazy("Years since registration"),
+            gettext_lazy("Years registered in the province"),
             {"min_years": 1},
             _check_min_years,
             _validate_min_years,
@@ -387,12 +393,17 @@ def commissioner_facts(researcher: Any) -> CommissionerFacts:
 
 
 def enterprise_facts(application: Any) -> EnterpriseFacts:
-    enterprise = application.enterprise
+    return facts_of_enterprise(
+        application.enterprise, conditions_committed=application.conditions_committed
+    )
+
+
+def facts_of_enterprise(enterprise: Any, *, conditions_committed: bool) -> EnterpriseFacts:
     return EnterpriseFacts(
         is_independent_legal_person=enterprise.is_independent_legal_person,
         region_code=enterprise.region_id,
-        registered_on=enterprise.registered_on,
-        conditions_committed=application.conditions_committed,
+        registered_on=enterprise.registered_in_province_on or enterprise.registered_on,
+        conditions_committed=conditions_committed,
     )
 
 

@@ -37,6 +37,7 @@ class OrganisationOut(OrganisationItem):
     kind_label: str
     industry: str | None
     registered_on: datetime.date | None
+    registered_in_province_on: datetime.date | None
     is_high_tech: bool
     is_tech_sme: bool
     is_independent_legal_person: bool
@@ -62,6 +63,7 @@ class EnterprisePatch(Schema):
     name: str | None = None
     credit_code: str | None = None
     registered_on: datetime.date | None = None
+    registered_in_province_on: datetime.date | None = None
     region: str | None = None
     industry: str | None = None
     size: Organisation.Size | None = None
@@ -101,6 +103,7 @@ def _detail(user: Any, org: Organisation) -> dict[str, Any]:
         "kind_label": str(org.get_kind_display()),
         "industry": str(org.industry) if org.industry_id else None,
         "registered_on": org.registered_on,
+        "registered_in_province_on": org.registered_in_province_on,
         "is_high_tech": org.is_high_tech,
         "is_tech_sme": org.is_tech_sme,
         "is_independent_legal_person": org.is_independent_legal_person,

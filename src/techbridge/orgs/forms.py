@@ -146,6 +146,15 @@ class EnterpriseForm(forms.Form):
         help_text=_("18 characters, GB 32100; the last one is a check character."),
     )
     registered_on = forms.DateField(label=_("Registration date"), widget=DateInput())
+    registered_in_province_on = forms.DateField(
+        label=_("Registered in the current province since"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Only if the enterprise moved in from another province; moving the region to "
+            "another province sets it to today."
+        ),
+    )
     region = CodeChoiceField(model=Region, label=_("Region"))
     industry = CodeChoiceField(model=Industry, label=_("Industry"))
     size = forms.ChoiceField(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,6 +44,15 @@ class Organisation(models.Model):
         help_text=_("18 characters, GB 32100; the last one is a check character."),
     )
     registered_on = models.DateField(_("registration date"), null=True, blank=True)
+    registered_in_province_on = models.DateField(
+        _("registered in the current province since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the enterprise came to be registered in the province it is in now; the same as "
+            "the registration date unless it moved in from another province (在省内注册满1年)."
+        ),
+    )
     industry = models.ForeignKey(
         "refdata.Industry",
         verbose_name=_("industry"),
@@ -95,6 +107,34 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._track_province_since()
+        super().save(*args, **kwargs)
+
+    def _track_province_since(self) -> None:
+        """Keep ``registered_in_province_on`` true on every write path (forms, API, admin,
+        import): a new enterprise has been in its province since its registration; one whose
+        region moves to another province has been there since today, unless the same save
+        states the date itself (a correction)."""
+        if self.pk is None:
+            if self.registered_in_province_on is None:
+                self.registered_in_province_on = self.registered_on
+            return
+        before = (
+            type(self)
+            .objects.filter(pk=self.pk)
+            .values_list("region_id", "registered_in_province_on")
+            .first()
+        )
+        if before is None:
+            return
+        region_before, since_before = before
+        moved = str(region_before)[:2] != str(self.region_id)[:2]
+        if moved and self.registered_in_province_on in (since_before, None):
+            self.registered_in_province_on = timezone.localdate()
+        elif self.registered_in_province_on is None:
+            self.registered_in_province_on = since_before or self.registered_on
 
     @property
     def is_enterprise(self) -> bool:

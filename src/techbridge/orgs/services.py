@@ -21,6 +21,7 @@ ENTERPRISE_FIELDS = (
     "name",
     "credit_code",
     "registered_on",
+    "registered_in_province_on",
     "region",
     "industry",
     "size",
@@ -53,6 +54,15 @@ def _apply(organisation: Organisation, data: dict[str, Any]) -> None:
     if organisation.registered_on > timezone.localdate():
         raise ValidationFailed(
             _("The registration date lies in the future."), field="registered_on"
+        )
+    since = organisation.registered_in_province_on
+    if since is not None and (since > timezone.localdate() or since < organisation.registered_on):
+        raise ValidationFailed(
+            _(
+                "The date of registration in the current province must lie between the "
+                "registration date and today."
+            ),
+            field="registered_in_province_on",
         )
     if organisation.industry_id is None:
         raise ValidationFailed(_("The industry is required."), field="industry")
