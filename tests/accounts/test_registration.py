@@ -23,6 +23,8 @@ def _form(**changes):
     data = {
         "name": "青岛新注册电池科技有限公司",
         "credit_code": factories.credit_code(777),
+        "registered_on": "2021-04-08",
+        "industry": "38",
         "city": "370200",
         "county": "370211",
         "contact_name": "王经理",
@@ -51,6 +53,10 @@ def test_registration_creates_pending_enterprise_and_its_user_and_logs_in(client
     assert organisation.verification_status == Organisation.Verification.PENDING
     assert organisation.region_id == "370211"
     assert organisation.kind == Organisation.Kind.ENTERPRISE
+    # What the host-enterprise rules and the matching need comes with the registration.
+    assert str(organisation.registered_on) == "2021-04-08"
+    assert organisation.registered_in_province_on == organisation.registered_on
+    assert organisation.industry_id == "38"
     user = User.objects.get(username="newcompany")
     assert (user.role, user.organisation, user.region_id) == (
         Role.ENTERPRISE,
@@ -103,6 +109,8 @@ def test_the_service_refuses_what_the_form_would_have_caught():
                 name=" ",
                 credit_code="91370200MA3C4X5Y6A",
                 region=factories.region(),
+                registered_on=None,
+                industry=None,
                 contact_name="王",
                 contact_phone="1",
                 contact_email="w@example.com",
@@ -110,7 +118,14 @@ def test_the_service_refuses_what_the_form_would_have_caught():
                 password="123",
             )
         )
-    assert set(info.value.errors) == {"name", "credit_code", "username", "password1"}
+    assert set(info.value.errors) == {
+        "name",
+        "credit_code",
+        "registered_on",
+        "industry",
+        "username",
+        "password1",
+    }
     assert not Organisation.objects.filter(credit_code="91370200MA3C4X5Y6A").exists()
 
 
@@ -183,3 +198,11 @@ def test_unused_notification_kinds_are_not_sent_on_registration(client):
     client.post(URL, _form())
 
     assert not Notification.objects.filter(kind=Notification.Kind.DEMAND_MATCH).exists()
+
+
+def test_a_future_registration_date_or_no_industry_is_refused(client):
+    response = client.post(URL, _form(registered_on="2999-01-01", industry=""))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"registered_on", "industry"} <= set(errors)
+    assert not Organisation.objects.filter(name="青岛新注册电池科技有限公司").exists()

@@ -10,13 +10,20 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techbridge.accounts.models import User
 from techbridge.accounts.registration import check_new_account, credit_code_errors
-from techbridge.orgs.forms import CodeChoiceField, region_choices, with_blank
+from techbridge.orgs.forms import (
+    CodeChoiceField,
+    DateInput,
+    industry_choices,
+    region_choices,
+    with_blank,
+)
 from techbridge.orgs.models import Organisation
-from techbridge.refdata.models import Region
+from techbridge.refdata.models import Industry, Region
 from techbridge.refdata.selectors import counties
 
 
@@ -118,6 +125,12 @@ class EnterpriseRegistrationForm(NewAccountMixin, CountyRegionMixin, PasswordPai
         max_length=40,
         help_text=_("18 characters, GB 32100; the last one is a check character."),
     )
+    registered_on = forms.DateField(
+        label=_("Registration date"),
+        widget=DateInput(),
+        help_text=_("The date of establishment on the business licence (成立日期)."),
+    )
+    industry = CodeChoiceField(model=Industry, label=_("Main industry"))
     contact_name = forms.CharField(label=_("Contact person"), max_length=50)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30)
     contact_email = forms.EmailField(label=_("Contact e-mail"))
@@ -126,6 +139,16 @@ class EnterpriseRegistrationForm(NewAccountMixin, CountyRegionMixin, PasswordPai
         max_length=150,
         help_text=_("For logging in: letters, digits and @ . + - _ only."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(CodeChoiceField, self.fields["industry"]).choices = with_blank(industry_choices())
+
+    def clean_registered_on(self) -> Any:
+        value = self.cleaned_data["registered_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The registration date lies in the future."))
+        return value
 
     def clean_credit_code(self) -> str:
         code, problems = credit_code_errors(self.cleaned_data["credit_code"])
@@ -143,6 +166,8 @@ class EnterpriseRegistrationForm(NewAccountMixin, CountyRegionMixin, PasswordPai
     field_order = [
         "name",
         "credit_code",
+        "registered_on",
+        "industry",
         "city",
         "county",
         "contact_name",

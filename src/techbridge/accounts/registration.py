@@ -7,6 +7,7 @@ publish until the science bureau of its region has verified it (``orgs.verificat
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import password_validation
@@ -22,7 +23,7 @@ from techbridge.core.errors import ValidationErrors, ValidationFailed
 from techbridge.orgs.models import Organisation
 from techbridge.orgs.validators import validate_credit_code
 from techbridge.orgs.verification import tell_verifiers
-from techbridge.refdata.models import Region
+from techbridge.refdata.models import Industry, Region
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class EnterpriseRegistration:
     name: str
     credit_code: str
     region: Region
+    # The date on the business licence (成立日期) and the main industry: the host-enterprise
+    # rules (registered in the province for a year) and the matching need both.
+    registered_on: datetime.date | None
+    industry: Industry | None
     contact_name: str
     contact_phone: str
     contact_email: str
@@ -84,6 +89,16 @@ def register_enterprise_account(
         errors["credit_code"] = problems
     if not registration.name.strip():
         errors.setdefault("name", []).append(_("Enter the enterprise's registered name."))
+    if registration.registered_on is None:
+        errors.setdefault("registered_on", []).append(
+            _("Enter the registration date on the business licence.")
+        )
+    elif registration.registered_on > timezone.localdate():
+        errors.setdefault("registered_on", []).append(
+            _("The registration date lies in the future.")
+        )
+    if registration.industry is None:
+        errors.setdefault("industry", []).append(_("Choose the enterprise's main industry."))
     user = User(
         username=registration.username.strip(),
         role=Role.ENTERPRISE,
@@ -113,6 +128,8 @@ def _create(
         name=registration.name.strip(),
         credit_code=credit_code,
         region=registration.region,
+        registered_on=registration.registered_on,
+        industry=registration.industry,
         contact_name=registration.contact_name.strip(),
         contact_phone=registration.contact_phone.strip(),
         contact_email=registration.contact_email.strip(),

@@ -37,6 +37,8 @@ def register_enterprise(request: HttpRequest) -> HttpResponse:
                     name=data["name"],
                     credit_code=data["credit_code"],
                     region=data["region"],
+                    registered_on=data["registered_on"],
+                    industry=data["industry"],
                     contact_name=data["contact_name"],
                     contact_phone=data["contact_phone"],
                     contact_email=data["contact_email"],

@@ -1300,6 +1300,8 @@ class _Builder:
                 name=name,
                 credit_code=self.credit_code(city.code),
                 region=county or city,
+                registered_on=self.today - datetime.timedelta(days=self.rng.randint(200, 3000)),
+                industry=self.enterprises[0].org.industry,
                 contact_name=self.person_name(),
                 contact_phone="0532-8" + "".join(str(self.rng.randrange(10)) for _ in range(7)),
                 contact_email="newcompany@example.com",
