@@ -28,7 +28,7 @@ from django.utils import timezone
 from techbridge.accounts.models import Role, User
 from techbridge.agreements import services as agreement_services
 from techbridge.demands.models import Demand
-from techbridge.dispatch import eligibility, services
+from techbridge.dispatch import eligibility, services, units
 from techbridge.dispatch.models import (
     CommissionerApplication,
     Dispatch,
@@ -282,13 +282,21 @@ def build_demo_round(
             services.transition(
                 obj=application, action="approve", actor=bureau, comment="符合条件，同意推荐。"
             )
+            researcher = next(candidates, None)
+            # The province's list of units: those of the round's first eligible researchers
+            # and the candidate's own (in a real round it starts from dispatch.units' ranking).
+            sent_to = {r.unit_id: r.unit for r in eligible[:12]}
+            if researcher is not None:
+                sent_to[researcher.unit_id] = researcher.unit
+            units.set_target_units(
+                actor=province_admin, application=application, units=sent_to.values()
+            )
             application = services.transition(
                 obj=application, action="send_to_units", actor=province_admin
             )
         result.enterprise_applications.append(application)
         if target != "dispatched":
             continue
-        researcher = next(candidates, None)
         if researcher is None:
             continue
         slot = (index - len(ENTERPRISE_TARGETS)) % len(CANDIDATE_TARGETS)

@@ -214,6 +214,17 @@ class EnterpriseApplication(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed by the city bureau"), null=True, blank=True)
     review_comment = models.TextField(_("city bureau opinion"), blank=True)
     dispatched_at = models.DateTimeField(_("sent to the units"), null=True, blank=True)
+    target_units = models.ManyToManyField(
+        "orgs.Organisation",
+        verbose_name=_("units it is sent to"),
+        blank=True,
+        related_name="targeted_applications",
+        limit_choices_to={"kind": "unit"},
+        help_text=_(
+            "The units whose researchers may apply: those whose researchers the matching engine "
+            "ranks highest for the demand, as the province confirmed or edited them."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

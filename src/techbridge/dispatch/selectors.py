@@ -65,6 +65,15 @@ def _is_admin(user: Any) -> bool:
     return is_region_administrator(user)
 
 
+def _sent_to(unit_id: int | None) -> Q:
+    """Applications sent to the units, open to ``unit_id``: those sent to it, or to every unit
+    (sent before units were chosen); see ``dispatch.units``."""
+    everyone = Q(state=EA.DISPATCHED, target_units__isnull=True)
+    if unit_id is None:
+        return everyone
+    return everyone | Q(state=EA.DISPATCHED, target_units=unit_id)
+
+
 def enterprise_applications_visible_to(user: Any) -> QuerySet[EnterpriseApplication]:
     if not getattr(user, "is_authenticated", False):
         return EnterpriseApplication.objects.none()
@@ -79,9 +88,12 @@ def enterprise_applications_visible_to(user: Any) -> QuerySet[EnterpriseApplicat
     elif user.role == Role.PROVINCE_ADMIN:
         q |= administered_region_q(user, "round__region") & ~Q(state=EA.DRAFT)
     elif user.role == Role.RESEARCHER:
-        q |= Q(state=EA.DISPATCHED) | Q(commissioner_applications__researcher__user=user)
+        researcher = getattr(user, "researcher", None)
+        q |= _sent_to(researcher.unit_id if researcher else None) | Q(
+            commissioner_applications__researcher__user=user
+        )
     elif user.role == Role.UNIT and user.organisation_id:
-        q |= Q(state=EA.DISPATCHED) | Q(
+        q |= _sent_to(user.organisation_id) | Q(
             commissioner_applications__researcher__unit_id=user.organisation_id
         )
     return base.filter(q).distinct()

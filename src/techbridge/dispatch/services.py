@@ -34,7 +34,7 @@ from techbridge.core.errors import (
 from techbridge.core.validation import full_clean_or_raise, reject_unknown_fields
 from techbridge.demands.models import Demand
 from techbridge.demands.selectors import can_act_for
-from techbridge.dispatch import eligibility, notify
+from techbridge.dispatch import eligibility, notify, units
 from techbridge.dispatch import workflow as wf
 from techbridge.dispatch.models import (
     CommissionerApplication,
@@ -606,6 +606,11 @@ def create_commissioner_application(
     conflict = eligibility.pair_conflict(researcher, enterprise_application.enterprise)
     if conflict:
         raise ValidationFailed(conflict)
+    if not units.is_open_to(enterprise_application, researcher.unit_id):
+        raise PermissionRefused(
+            _("This demand was sent to other units; researchers of %(unit)s cannot apply.")
+            % {"unit": researcher.unit}
+        )
     application = CommissionerApplication(
         round=round_,
         researcher=researcher,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("enterprise/", views.enterprise_application_list, name="enterprise_applications"),
     path("enterprise/send/", views.send_to_units, name="send_to_units"),
     path("enterprise/<int:pk>/", views.enterprise_application, name="enterprise_application"),
+    path("enterprise/<int:pk>/units/", views.choose_units, name="choose_units"),
     path(
         "enterprise/<int:pk>/edit/",
         views.enterprise_application_edit,

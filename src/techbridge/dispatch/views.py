@@ -37,7 +37,7 @@ from techbridge.core.pagination import paginate
 from techbridge.demands import selectors as demand_selectors
 from techbridge.demands import services as demand_services
 from techbridge.demands.models import Demand
-from techbridge.dispatch import eligibility, selection, selectors, services
+from techbridge.dispatch import eligibility, selection, selectors, services, units
 from techbridge.dispatch import workflow as wf
 from techbridge.dispatch.forms import (
     CommissionerApplicationForm,
@@ -57,6 +57,7 @@ from techbridge.dispatch.models import (
     Phase,
     Round,
 )
+from techbridge.orgs.models import Organisation
 from techbridge.refdata.models import Region
 
 EA = EnterpriseApplication.State
@@ -494,8 +495,47 @@ def enterprise_application(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
             "dispatches": selectors.dispatches_visible_to(user).filter(
                 enterprise_application=application
             ),
+            **_units_context(user, application),
         },
     )
+
+
+def _units_context(user: Any, application: EnterpriseApplication) -> dict[str, Any]:
+    """The units the application goes to; for the province, before sending, the engine's
+    suggestions to confirm or edit."""
+    context: dict[str, Any] = {"target_units": list(application.target_units.all())}
+    chooses = (
+        application.state == EA.APPROVED
+        and wf.party_refusal(user, wf.Party.PROVINCE, wf.subject_of(application)) is None
+    )
+    if chooses:
+        chosen = {unit.pk for unit in context["target_units"]}
+        suggestions = units.suggest_units(application)
+        context["unit_choices"] = [
+            {"suggestion": s, "checked": not chosen or s.unit.pk in chosen} for s in suggestions
+        ]
+    return context
+
+
+@login_required
+@require_POST
+def choose_units(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The province confirms or edits the units an approved application will be sent to."""
+    application = _visible(selectors.enterprise_applications_visible_to(request.user), pk)
+    ids = [i for i in (_int_or_none(v) for v in request.POST.getlist("units")) if i]
+    try:
+        units.set_target_units(
+            actor=request.user,
+            application=application,
+            units=Organisation.objects.filter(pk__in=ids, kind=Organisation.Kind.UNIT),
+        )
+    except PermissionRefused:
+        raise
+    except TechBridgeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The units were chosen; send the application when ready."))
+    return redirect(application.get_absolute_url() + "#units")
 
 
 @login_required

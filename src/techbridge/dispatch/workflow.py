@@ -409,7 +409,12 @@ def _city_reviewed(subject: Subject, actor: Any, params: dict, now: datetime.dat
 
 
 def _sent_to_units(subject: Subject, actor: Any, params: dict, now: datetime.datetime) -> list[str]:
+    # dispatch.units ranks the units with the matching engine, which imports this module's
+    # app: looked up here, when the step runs.
+    from techbridge.dispatch import units
+
     subject.obj.dispatched_at = now
+    units.on_sent(subject.obj)
     return ["dispatched_at"]
 
 
