@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from techbridge.accounts.models import User
-from techbridge.contacts import services
+from techbridge.contacts import selectors, services
 from techbridge.contacts.models import Contact
 from techbridge.demands.models import Demand
 from techbridge.talent.models import Researcher
@@ -32,14 +32,6 @@ class DemoContacts:
         return contact
 
 
-def _open(demands: Sequence[Demand], today: datetime.date) -> list[Demand]:
-    return [
-        d
-        for d in demands
-        if d.status == Demand.Status.PUBLISHED and (d.deadline is None or d.deadline >= today)
-    ]
-
-
 def build_demo_contacts(
     *,
     enterprise_user: User,
@@ -52,8 +44,8 @@ def build_demo_contacts(
     demands with one of their accounts; ``other_researchers``: researchers to invite."""
     today = timezone.localdate()
     result = DemoContacts()
-    own = _open(demo_demands, today)
-    others = [(d, u) for d, u in other_demands if d in _open([d], today)]
+    own = [d for d in demo_demands if selectors.takes_contacts(d)]
+    others = [(d, u) for d, u in other_demands if selectors.takes_contacts(d)]
     researcher = researcher_user.researcher  # type: ignore[attr-defined]
     if len(own) < 3 or len(others) < 4 or len(other_researchers) < 5:
         return result

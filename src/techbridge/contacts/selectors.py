@@ -27,13 +27,14 @@ from techbridge.accounts.permissions import (
 from techbridge.contacts.models import Contact
 from techbridge.contacts.workflow import BUTTON_STEPS, STEPS, Side, Step
 from techbridge.demands.models import Demand
-from techbridge.demands.selectors import is_owner
+from techbridge.demands.selectors import acting_for_q, is_owner
 
 ENTERPRISE = "enterprise"
 RESEARCHER = "researcher"
 
 
-def _base() -> QuerySet[Contact]:
+def contacts_with_parties() -> QuerySet[Contact]:
+    """Contacts with the demand, enterprise, researcher, unit and team they are shown with."""
     return Contact.objects.select_related(
         "demand",
         "demand__enterprise",
@@ -57,13 +58,13 @@ def contacts_visible_to(user: Any) -> QuerySet[Contact]:
     if not user.is_authenticated:
         return Contact.objects.none()
     if user.is_superuser or user.role == Role.AUDITOR:
-        return _base()
+        return contacts_with_parties()
     q = _enterprise_side_q(user) | Q(researcher__user=user)
     if user.role == Role.UNIT and user.organisation_id:
         q |= Q(researcher__unit_id=user.organisation_id)
     if is_region_administrator(user):
         q |= administered_region_q(user, "demand__region")
-    return _base().filter(q).distinct()
+    return contacts_with_parties().filter(q).distinct()
 
 
 def side_of(user: Any, contact: Contact) -> str | None:
@@ -111,9 +112,7 @@ def side_users(side: str, contact: Contact) -> QuerySet[User]:
         user_id = contact.researcher.user_id if contact.researcher is not None else None
         return users.filter(pk=user_id) if user_id else users.none()
     demand = contact.demand
-    q = Q(role=Role.ENTERPRISE, organisation_id=demand.enterprise_id) | Q(
-        role=Role.TECH_MANAGER, managed_enterprises=demand.enterprise_id
-    )
+    q = acting_for_q(demand.enterprise_id)
     if demand.manager_id:
         q |= Q(pk=demand.manager_id)
     return users.filter(q).distinct()
@@ -136,6 +135,13 @@ def can_read_thread(user: Any, contact: Contact) -> bool:
 
 def can_write_thread(user: Any, contact: Contact) -> bool:
     return contact.is_accepted and side_of(user, contact) is not None
+
+
+def takes_contacts(demand: Demand) -> bool:
+    """Only a published demand before its deadline takes invitations and interests."""
+    return demand.status == Demand.Status.PUBLISHED and (
+        demand.deadline is None or demand.deadline >= timezone.localdate()
+    )
 
 
 def needs_terms(contact: Contact) -> bool:

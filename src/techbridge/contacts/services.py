@@ -74,6 +74,8 @@ def _clean_message(message: str, *, field: str = "message", required: bool = Fal
 
 
 def _check_open_demand(demand: Demand) -> None:
+    if selectors.takes_contacts(demand):
+        return
     if demand.status != Demand.Status.PUBLISHED:
         raise InvalidState(
             _(
@@ -82,8 +84,7 @@ def _check_open_demand(demand: Demand) -> None:
             )
             % {"s": demand.get_status_display()}
         )
-    if demand.deadline and demand.deadline < timezone.localdate():
-        raise InvalidState(_("The demand's deadline has passed."))
+    raise InvalidState(_("The demand's deadline has passed."))
 
 
 def _check_conflict(researcher: Researcher, demand: Demand) -> None:
@@ -221,7 +222,7 @@ def express_interest(
 
 
 def _locked(contact: Contact) -> Contact:
-    return selectors._base().select_for_update(of=("self",)).get(pk=contact.pk)
+    return selectors.contacts_with_parties().select_for_update(of=("self",)).get(pk=contact.pk)
 
 
 @transaction.atomic

@@ -64,6 +64,14 @@ def enterprises_acted_for(user: Any) -> QuerySet[Organisation]:
     return enterprises.none()
 
 
+def acting_for_q(enterprise_id: int) -> Q:
+    """Accounts that act for an enterprise (the inverse of ``enterprises_acted_for``): its own
+    enterprise users and the technology managers it authorised. Superusers are not included."""
+    return Q(role=Role.ENTERPRISE, organisation_id=enterprise_id) | Q(
+        role=Role.TECH_MANAGER, managed_enterprises=enterprise_id
+    )
+
+
 def can_act_for(user: Any, enterprise: Organisation) -> bool:
     return enterprises_acted_for(user).filter(pk=enterprise.pk).exists()
 

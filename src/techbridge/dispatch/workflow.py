@@ -19,7 +19,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from techbridge.accounts.models import Role, User
 from techbridge.accounts.permissions import administers_region
 from techbridge.core.errors import InvalidState, ValidationFailed
-from techbridge.demands.selectors import can_act_for
+from techbridge.demands.selectors import acting_for_q, can_act_for
 from techbridge.dispatch import eligibility
 from techbridge.dispatch.models import (
     CommissionerApplication,
@@ -147,10 +147,7 @@ def party_users(party: Party, subject: Subject) -> QuerySet[User]:
     """The accounts that act as ``party`` of ``subject`` (who is told and given to-dos)."""
     users = User.objects.filter(is_active=True)
     if party == Party.ENTERPRISE:
-        return users.filter(
-            Q(role=Role.ENTERPRISE, organisation=subject.enterprise)
-            | Q(role=Role.TECH_MANAGER, managed_enterprises=subject.enterprise)
-        ).distinct()
+        return users.filter(acting_for_q(subject.enterprise.pk)).distinct()
     if party == Party.RESEARCHER:
         user_id = subject.researcher.user_id if subject.researcher is not None else None
         return users.filter(pk=user_id) if user_id else users.none()

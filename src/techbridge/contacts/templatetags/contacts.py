@@ -20,7 +20,7 @@ def live_contacts(context: Any, demand: Demand) -> dict[tuple[str, int], Any] | 
     """The demand's live contacts for the owner who may invite (None for everyone else, who
     gets no invite buttons)."""
     user = context["request"].user
-    if user.is_superuser or not can_edit(user, demand) or demand.status != Demand.Status.PUBLISHED:
+    if user.is_superuser or not can_edit(user, demand) or not selectors.takes_contacts(demand):
         return None
     return selectors.live_contacts_for_demand(demand)
 
